@@ -1,0 +1,1 @@
+"""schemagate: reviewed, rehearsed, gated PostgreSQL schema changes from git."""

@@ -1,0 +1,1 @@
+"""The webhook API (FastAPI): verify, record, enqueue, answer."""

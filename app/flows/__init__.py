@@ -1,0 +1,1 @@
+"""Use cases: plan a target, revalidate an edited plan, evaluate the gate, apply."""

@@ -1,0 +1,1 @@
+"""The planning engine: load the desired schema, diff, classify, rehearse, apply."""

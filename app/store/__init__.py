@@ -1,0 +1,1 @@
+"""The state store: deliveries, change requests, plans, applies, audit log."""

@@ -1,0 +1,63 @@
+"""The case library: for each ``tests/cases/<name>/{current,desired}.sql``, plan, apply and
+re-plan on a real PostgreSQL.
+
+Each case must: plan twice byte-identically, apply without error, and re-plan to nothing.
+``expect.json`` may say whether the plan must (or must not) contain destructive statements.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.schema.apply import apply_plan
+from app.schema.execution import ExecutionSettings
+from app.schema.planner import PlanInputs
+from app.schema.render import render_pending_sql
+from app.schema.session import EngineSession
+from app.schema.sources import SchemaFile
+from tests.support.databases import DatabaseFactory
+
+CASES_DIR = Path(__file__).parent.parent / "cases"
+CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "desired.sql").is_file())
+
+
+def test_the_library_has_enough_cases() -> None:
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_plans_applies_and_converges(
+    case: str, engine_session: EngineSession, databases: DatabaseFactory
+) -> None:
+    folder = CASES_DIR / case
+    url = databases.create((folder / "current.sql").read_text())
+    files = [SchemaFile(f"{case}/desired.sql", (folder / "desired.sql").read_text())]
+    inputs = PlanInputs(target=case, target_url=url, files=files)
+
+    first = engine_session.planner.plan(inputs)
+    second = engine_session.planner.plan(inputs)
+    assert not first.plan.is_empty, "the case describes no change"
+    assert render_pending_sql(first.plan) == render_pending_sql(second.plan)
+    _check_expectations(folder, first.plan.destructive != ())
+
+    apply_plan(
+        target_url=url,
+        plan=first.plan,
+        desired=first.desired,
+        differ=engine_session.differ,
+        settings=ExecutionSettings(),
+    )
+    after = engine_session.planner.plan(inputs)
+    assert after.plan.is_empty, "re-planning after apply:\n" + render_pending_sql(after.plan)
+
+
+def _check_expectations(folder: Path, has_destructive: bool) -> None:
+    expect_file = folder / "expect.json"
+    if not expect_file.is_file():
+        return
+    expected = json.loads(expect_file.read_text())
+    if "destructive" in expected:
+        assert has_destructive == expected["destructive"]

@@ -1,0 +1,1 @@
+"""Celery worker: thin task adapters over the flows in :mod:`app.flows`."""
