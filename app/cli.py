@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="wait this long for another apply on the same database to finish",
     )
 
+    demo = commands.add_parser("demo", help="walk through a change on embedded servers")
+    demo.add_argument("--data-dir", type=Path, default=None)
+
     cache = commands.add_parser("cache", help="manage cached schemas")
     cache.add_argument("action", choices=["clear"])
     cache.add_argument("--shadow-url", default="", help="also drop cached databases there")
@@ -87,6 +90,10 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
             return _plan_command(args, out)
         if args.command == "apply":
             return _apply_command(args, out)
+        if args.command == "demo":
+            from app.demo import run_demo
+
+            return run_demo(data_dir=args.data_dir or Settings().data_dir, out=out)
         return _cache_command(args, out)
     except SchemagateError as exc:
         print(f"error: {redact(str(exc), _passwords(secrets))}", file=err)

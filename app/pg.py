@@ -7,7 +7,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
 from app.errors import DatabaseUnreachable
-from app.redact import describe_database
+from app.redact import describe_database, redact
 
 APPLICATION_NAME = "schemagate"
 
@@ -22,7 +22,8 @@ def connect(url: str, *, autocommit: bool = True, connect_timeout: int = 10) -> 
             application_name=APPLICATION_NAME,
         )
     except psycopg.OperationalError as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        reason = redact("; ".join(lines)) or type(exc).__name__
         raise DatabaseUnreachable(describe_database(url), reason) from None
 
 
