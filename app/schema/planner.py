@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from app.schema.classify import ClassificationContext, classify_plan
@@ -46,21 +47,30 @@ class Planner:
 
     def plan(self, inputs: PlanInputs) -> PlanOutcome:
         """The rehearsed plan from the target's current schema to the desired one."""
-        current = self._inspect_target(inputs)
-        desired = self.materializer.desired(inputs.files)
+        current, desired = self._schemas(inputs)
         return self._rehearsed(inputs, current, desired, self.differ.diff(current, desired))
 
     def plan_from_sql(self, inputs: PlanInputs, statements: Sequence[str]) -> PlanOutcome:
         """Accept hand-written SQL (an edited pending.sql) as the plan if it rehearses to the
         desired schema; raise :class:`RehearsalFailed` otherwise."""
-        current = self._inspect_target(inputs)
-        desired = self.materializer.desired(inputs.files)
+        current, desired = self._schemas(inputs)
         return self._rehearsed(inputs, current, desired, list(statements))
 
-    def _inspect_target(self, inputs: PlanInputs) -> InspectedSchema:
+    def _schemas(self, inputs: PlanInputs) -> tuple[InspectedSchema, InspectedSchema]:
+        """The target's inspected schema and the desired one.
+
+        Loading the desired schema and preparing the rehearsal copy of the target are
+        independent and both wait on the shadow server, so on a cache miss they run side by
+        side (roughly halving a cold plan on a multi-core server).
+        """
         current = inspect_database(inputs.target_url)
         self.materializer.shadow.require_major_version(current.server_major)
-        return current
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="schemagate-plan") as pool:
+            desired = pool.submit(self.materializer.desired, inputs.files)
+            copy = pool.submit(self.materializer.prepare_target_copy, current)
+            loaded = desired.result()  # its errors (the user's SQL) matter most
+            copy.result()
+            return current, loaded
 
     def _rehearsed(
         self,

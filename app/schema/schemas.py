@@ -79,6 +79,10 @@ class SchemaMaterializer:
         finally:
             self.shadow.drop(clone)
 
+    def prepare_target_copy(self, target: InspectedSchema) -> None:
+        """Build the cached copy of ``target`` now, if it is missing (see :meth:`target_copy`)."""
+        self._target_copy_template(target)
+
     def _target_copy_template(self, target: InspectedSchema, *, rebuild: bool = False) -> str:
         """The template holding a copy of ``target``, built from the DDL migra writes for it
         (so it holds what migra sees); its fingerprint is checked against the target's."""

@@ -7,6 +7,9 @@ dollar quoting, nested comments and string escapes; a syntax error is reported a
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import json
 from dataclasses import dataclass
 
 from pglast import parse_sql, parser
@@ -43,30 +46,65 @@ def line_and_column(source: str, offset: int) -> tuple[int, int]:
 
 
 def split_statements(source: str, *, file: str) -> list[SourceStatement]:
-    """Split ``source`` into statements; raise :class:`SqlSyntaxError` at the first bad one."""
+    """Split ``source`` into statements; raise :class:`SqlSyntaxError` at the first bad one.
+
+    Uses the parser's JSON output: it names each statement's node and is several times
+    faster than building pglast's Python tree for a large schema.
+    """
     try:
-        raw_statements = parse_sql(source)
+        parsed = json.loads(parser.parse_sql_json(source))
     except parser.ParseError as exc:
         message, index = exc.args[0], int(exc.args[1]) if len(exc.args) > 1 else 0
         line, column = line_and_column(source, index)
         raise SqlSyntaxError(file=file, line=line, column=column, message=message) from None
+    encoded = source.encode()
+    to_chars = _identity if len(encoded) == len(source) else _CharOffsets(encoded)
+    lines = _LineIndex(source)
     statements = []
-    for raw in raw_statements:
-        start: int = raw.stmt_location or 0
-        # pglast reports length 0 for a last statement that has no terminating semicolon.
-        end = start + raw.stmt_len if raw.stmt_len else len(source)
-        line, column = line_and_column(source, start)
+    for raw in parsed.get("stmts", []):
+        start_byte = raw.get("stmt_location", 0)
+        # The parser gives no length for a last statement without a terminating semicolon.
+        end_byte = start_byte + raw["stmt_len"] if raw.get("stmt_len") else len(encoded)
+        start, end = to_chars(start_byte), to_chars(end_byte)
+        line, column = lines.locate(start)
         statements.append(
             SourceStatement(
                 file=file,
                 text=source[start:end].strip(),
-                kind=type(raw.stmt).__name__,
+                kind=next(iter(raw["stmt"])),
                 offset=start,
                 line=line,
                 column=column,
             )
         )
     return statements
+
+
+class _LineIndex:
+    """Line and column of many offsets in one text without rescanning it each time."""
+
+    def __init__(self, source: str) -> None:
+        lengths = (len(line) + 1 for line in source.split("\n"))
+        self.newlines = [end - 1 for end in itertools.accumulate(lengths)]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        line_index = bisect.bisect_left(self.newlines, offset)
+        line_start = self.newlines[line_index - 1] + 1 if line_index else 0
+        return line_index + 1, offset - line_start + 1
+
+
+def _identity(offset: int) -> int:
+    return offset
+
+
+class _CharOffsets:
+    """Turns the parser's UTF-8 byte offsets into character offsets of the source."""
+
+    def __init__(self, encoded: bytes) -> None:
+        self.encoded = encoded
+
+    def __call__(self, offset: int) -> int:
+        return len(self.encoded[:offset].decode(errors="ignore"))
 
 
 def relation_reference_offset(statement: str, qualified_name: str) -> int | None:

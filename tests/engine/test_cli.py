@@ -76,7 +76,7 @@ def test_apply_refuses_destructive_without_the_flag_and_names_them(
     target: str, schema: Path, postgres_url: str, tmp_path: Path
 ) -> None:
     code, out, err = _run("apply", *_engine_args(target, schema, postgres_url, tmp_path))
-    assert code == 1
+    assert (code, out) == (1, "")
     assert 'drop column "fax"' in err and "--allow-destructive" in err
     with connect(target) as conn:
         assert conn.execute("SELECT to_regclass('invoices')").fetchone() == (None,)
