@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import ApplyInProgress, PlanStale, StatementFailed
+from app.errors import ApplyInProgress, LockTableExhausted, PlanStale, StatementFailed
 from app.pg import connect
 from app.schema.apply import apply_plan
-from app.schema.execution import ExecutionSettings, StatementRun
+from app.schema.classify import classify_plan
+from app.schema.execution import ExecutionSettings, StatementRun, run_statements
+from app.schema.plan import PlannedStatement
 from app.schema.planner import PlanInputs, PlanOutcome
 from app.schema.session import EngineSession
 from app.schema.sources import SchemaFile
@@ -178,3 +180,30 @@ def test_snapshot_is_taken_before_anything_changes(
     _apply(engine_session, url, outcome, on_snapshot=snapshots.append)
     assert len(snapshots) == 1
     assert "accounts" in snapshots[0] and "email" not in snapshots[0]
+
+
+def test_a_segment_that_needs_more_locks_than_the_server_has_says_so(
+    databases: DatabaseFactory,
+) -> None:
+    url = databases.create(CURRENT)
+    with connect(url) as conn:
+        row = conn.execute(
+            "SELECT current_setting('max_locks_per_transaction')::int"
+            " * (current_setting('max_connections')::int + 100)"
+        ).fetchone()
+    assert row is not None
+    many_locks = f"SELECT pg_advisory_xact_lock(g) FROM generate_series(1, {row[0] * 4}) g"
+    statements = [
+        PlannedStatement(sql, classification)
+        for sql, classification in zip(
+            ["ALTER TABLE accounts ADD COLUMN email text", many_locks],
+            classify_plan(["ALTER TABLE accounts ADD COLUMN email text", many_locks]),
+            strict=True,
+        )
+    ]
+    with connect(url) as conn, pytest.raises(LockTableExhausted) as caught:
+        run_statements(conn, statements, FAST)
+    message = str(caught.value)
+    assert "needs more locks than the server's lock table holds" in message
+    assert "max_locks_per_transaction=" in message and "nothing was applied" in message
+    assert _columns(url) == ["id", "name"]
