@@ -1,0 +1,97 @@
+"""Views over a column whose type changes must be dropped before the change and recreated
+after it (PostgreSQL refuses: "cannot alter type of a column used by a view or rule").
+
+migra drops dependent views only when it considers them changed; a view whose own columns
+keep their types (or that it believes it can ``CREATE OR REPLACE``) is left in place and
+the ALTER fails. This correction drops every view and materialized view that depends on an
+altered table, transitively, right before the first such ALTER (outermost first), and
+recreates the ones migra does not recreate itself right after the last one (innermost
+first), with the indexes of recreated materialized views.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.schema.corrections.statements import ParsedStatement
+from app.schema.inspection import InspectedSchema
+
+
+def recreate_views_around_type_changes(
+    statements: list[ParsedStatement],
+    current: InspectedSchema | None,
+    desired: InspectedSchema | None,
+) -> list[ParsedStatement]:
+    alters = [i for i, s in enumerate(statements) if s.altered_column_types()]
+    if not alters or current is None:
+        return statements
+    first, last = alters[0], alters[-1]
+    tables = {key for i in alters for key in statements[i].altered_column_types()}
+    views = _dependent_views(current.raw, tables)
+    dropped_before = {k for s in statements[:first] for k in s.dropped_relations()}
+    created_after = {s.created_relation() for s in statements[last + 1 :]}
+
+    drops = [
+        ParsedStatement.of(_drop_sql(current.raw.selectables[key]))
+        for key in _outermost_first(current.raw, views)
+        if key not in dropped_before
+    ]
+    creates = [
+        ParsedStatement.of(sql)
+        for key in reversed(_outermost_first(current.raw, views))
+        if key not in created_after and desired is not None and key in desired.raw.selectables
+        for sql in _create_sql(desired.raw, key)
+    ]
+    return [
+        *statements[:first],
+        *drops,
+        *statements[first : last + 1],
+        *creates,
+        *statements[last + 1 :],
+    ]
+
+
+def _dependent_views(raw: Any, tables: set[str]) -> set[str]:
+    views: set[str] = set()
+    for table in tables:
+        if table in raw.selectables:
+            for key in raw.selectables[table].dependents_all:
+                if raw.selectables.get(key) is not None and _is_view(raw.selectables[key]):
+                    views.add(key)
+    return views
+
+
+def _is_view(selectable: Any) -> bool:
+    return getattr(selectable, "relationtype", None) in ("v", "m")
+
+
+def _outermost_first(raw: Any, views: set[str]) -> list[str]:
+    """Order views so that each comes before the views it depends on."""
+    ordered: list[str] = []
+    remaining = set(views)
+    while remaining:
+        ready = sorted(
+            key for key in remaining if not (set(raw.selectables[key].dependents) & remaining)
+        )
+        if not ready:  # a cycle cannot happen between views; keep going deterministically
+            ready = sorted(remaining)
+        ordered.extend(ready)
+        remaining -= set(ready)
+    return ordered
+
+
+def _drop_sql(selectable: Any) -> str:
+    kind = "materialized view" if selectable.relationtype == "m" else "view"
+    return f"drop {kind} if exists {selectable.quoted_full_name}"
+
+
+def _create_sql(raw: Any, key: str) -> list[str]:
+    selectable = raw.selectables[key]
+    statements = [selectable.create_statement]
+    if selectable.relationtype == "m":
+        statements += [
+            index.create_statement
+            for index in raw.indexes.values()
+            if (index.schema, index.table_name) == (selectable.schema, selectable.name)
+        ]
+    return statements

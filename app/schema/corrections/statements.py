@@ -1,0 +1,67 @@
+"""Statements of a plan with their parse trees, so corrections can ask what each one does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pglast import parse_sql
+from pglast.enums import AlterTableType, ObjectType
+
+
+def quoted(schema: str, name: str) -> str:
+    """The key schemainspect uses for an object: ``"schema"."name"``."""
+    return '"{}"."{}"'.format(schema.replace('"', '""'), name.replace('"', '""'))
+
+
+@dataclass(frozen=True)
+class ParsedStatement:
+    sql: str
+    node: Any  # a pglast statement node; its shape depends on the statement
+
+    @classmethod
+    def of(cls, sql: str) -> ParsedStatement:
+        return cls(sql, parse_sql(sql)[0].stmt)
+
+    @property
+    def kind(self) -> str:
+        return type(self.node).__name__
+
+    def altered_column_types(self) -> list[str]:
+        """Keys of the tables whose column types this statement changes."""
+        if self.kind != "AlterTableStmt" or self.node.objtype != ObjectType.OBJECT_TABLE:
+            return []
+        changes = [c for c in self.node.cmds if c.subtype == AlterTableType.AT_AlterColumnType]
+        return [_relation_key(self.node.relation)] if changes else []
+
+    def dropped_relations(self) -> list[str]:
+        """Keys of the views and materialized views this statement drops."""
+        if self.kind != "DropStmt" or self.node.removeType not in _VIEW_TYPES:
+            return []
+        return [_names_key(obj) for obj in self.node.objects]
+
+    def created_relation(self) -> str | None:
+        """Key of the view or materialized view this statement creates (or replaces)."""
+        if self.kind == "ViewStmt":
+            return _relation_key(self.node.view)
+        if self.kind == "CreateTableAsStmt" and self.node.objtype == ObjectType.OBJECT_MATVIEW:
+            return _relation_key(self.node.into.rel)
+        return None
+
+    def created_index(self) -> str | None:
+        """Key of the index this statement creates (indexes live in their table's schema)."""
+        if self.kind != "IndexStmt" or not self.node.idxname:
+            return None
+        return quoted(self.node.relation.schemaname or "public", self.node.idxname)
+
+
+_VIEW_TYPES = (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW)
+
+
+def _relation_key(relation: Any) -> str:
+    return quoted(relation.schemaname or "public", relation.relname)
+
+
+def _names_key(names: Any) -> str:
+    parts = [str(getattr(part, "sval", part)) for part in names]
+    return quoted(*parts) if len(parts) == 2 else quoted("public", parts[-1])

@@ -1,0 +1,6 @@
+create table maintenance_windows (
+    id bigint generated always as identity primary key,
+    during tstzrange not null,
+    reason text not null,
+    created_by text not null default current_user
+);

@@ -1,0 +1,6 @@
+create table customers (
+    id bigint generated always as identity primary key,
+    email text not null,
+    full_name text not null,
+    created_at timestamptz not null default now()
+);

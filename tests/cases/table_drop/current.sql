@@ -1,0 +1,14 @@
+create table customers (
+    id bigint generated always as identity primary key,
+    email text not null,
+    full_name text not null,
+    created_at timestamptz not null default now(),
+    constraint customers_email_key unique (email)
+);
+
+create table legacy_carts (
+    id serial primary key,
+    customer_id bigint references customers (id),
+    payload json,
+    updated_at timestamp
+);
