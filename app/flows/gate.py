@@ -90,7 +90,11 @@ def counted_approvers(facts: GateFacts) -> list[str]:
 
 def valid_acknowledgers(facts: GateFacts) -> list[str]:
     """Users whose confirm-drop names the current plan, made after the head commit, with
-    write permission (DESIGN.md step 6, last condition)."""
+    write permission (DESIGN.md step 6, last condition).
+
+    Forges stamp comments and commits to the second, so a comment in the same second as the
+    head commit counts: it cannot have been meant for an older plan, since it names the
+    current plan's id, which changes whenever pending.sql does."""
     if facts.plan_id is None or facts.head_since is None:
         return []
     head_since, plan_id = facts.head_since, facts.plan_id
@@ -102,6 +106,6 @@ def valid_acknowledgers(facts: GateFacts) -> list[str]:
             and ack.command.names_plan(plan_id)
             and ack.permission.can_write
             and ack.username != facts.own_username
-            and ack.created_at > head_since
+            and ack.created_at >= head_since
         }
     )

@@ -82,5 +82,9 @@ def test_no_acknowledgment_needed_without_destructive_statements_or_with_the_gat
     assert evaluate_gate(replace(READY, drop_gate=False, acknowledgments=[])).apply
 
 
+def test_an_acknowledgment_in_the_same_second_as_the_head_counts() -> None:
+    assert evaluate_gate(replace(READY, acknowledgments=[_ack(after=timedelta(0))])).apply
+
+
 def test_the_full_plan_id_also_acknowledges() -> None:
     assert evaluate_gate(replace(READY, acknowledgments=[_ack(plan=PLAN)])).apply
