@@ -1,0 +1,75 @@
+"""End-to-end fixtures: the fake forge, a world per test, and schemagate's processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from app.devforge import DevForge
+from tests.e2e.harness import Service, subscribe, write_config
+from tests.support.databases import DatabaseFactory
+from tests.support.world import BOT_TOKEN, FORGES, WEBHOOK_SECRET, World, add_people, new_world
+
+E2E_REDIS_DB = 7  # a database index of its own, flushed before each test
+
+SCHEMA = {
+    "schema/001_customers.sql": (
+        "CREATE TABLE customers (\n    id integer PRIMARY KEY,\n    name text NOT NULL,\n"
+        "    fax text\n);\n"
+    ),
+}
+CURRENT = SCHEMA["schema/001_customers.sql"] + (
+    "INSERT INTO customers VALUES (1, 'Ada', '+44 1'), (2, 'Grace', '+1 2');\n"
+)
+
+
+@pytest.fixture(scope="session")
+def devforge() -> Iterator[DevForge]:
+    with DevForge() as forge:
+        add_people(forge)
+        yield forge
+
+
+@pytest.fixture(params=FORGES)
+def world(request: pytest.FixtureRequest, devforge: DevForge, databases: DatabaseFactory) -> World:
+    return new_world(devforge, str(request.param), schema=SCHEMA,
+                     target_url=databases.create(CURRENT))
+
+
+@pytest.fixture
+def broker_url(redis_url: str) -> str:
+    base = redis_url.rsplit("/", 1)[0] if redis_url.startswith("redis://") else redis_url
+    url = f"{base}/{E2E_REDIS_DB}" if redis_url.startswith("redis://") else redis_url
+    client = redis.Redis.from_url(url) if url.startswith("redis://") else None
+    if client is not None:
+        client.flushdb()
+        client.close()
+    return url
+
+
+@pytest.fixture
+def service(world: World, databases: DatabaseFactory, postgres_url: str, broker_url: str,
+            tmp_path: Path) -> Iterator[Service]:
+    """schemagate api + worker for this test's world, subscribed to its repository."""
+    config = write_config(world, tmp_path / "schemagate.yaml")
+    env = {
+        "SCHEMAGATE_CONFIG": str(config),
+        "SCHEMAGATE_STATE_STORE_URL": databases.create(),
+        "SCHEMAGATE_BROKER_URL": broker_url,
+        "SCHEMAGATE_SHADOW_URL": postgres_url,
+        "SCHEMAGATE_DATA_DIR": str(tmp_path / "data"),
+        "SCHEMAGATE_SWEEP_AFTER_SECONDS": "2",
+        "SG_E2E_TOKEN": BOT_TOKEN,
+        "SG_E2E_SECRET": WEBHOOK_SECRET,
+    }
+    running = Service(env=env, log_dir=tmp_path)
+    try:
+        running.start_api()
+        running.start_worker()
+        subscribe(world, running)
+        yield running
+    finally:
+        running.stop_all()
