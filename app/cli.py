@@ -21,7 +21,7 @@ from app.schema.apply import apply_plan
 from app.schema.execution import ExecutionSettings, StatementRun
 from app.schema.plan import Plan, terminated
 from app.schema.planner import PlanInputs, PlanOutcome
-from app.schema.render import render_pending_sql
+from app.schema.render import parse_pending_sql, render_pending_sql
 from app.schema.session import EngineSession, open_engine_session
 from app.schema.sources import read_schema_dir
 
@@ -39,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="print the plan from the database to the schema")
     _add_engine_arguments(plan)
     plan.add_argument("--json", action="store_true", help="print JSON instead of pending.sql")
+    plan.add_argument(
+        "--from-sql",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="rehearse this hand-edited SQL (e.g. pending.sql) instead of generating a plan",
+    )
 
     apply = commands.add_parser("apply", help="plan, rehearse, and apply to the database")
     _add_engine_arguments(apply)
@@ -60,11 +67,31 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="walk through a change on embedded servers")
     demo.add_argument("--data-dir", type=Path, default=None)
 
+    _add_service_commands(commands)
+
     cache = commands.add_parser("cache", help="manage cached schemas")
     cache.add_argument("action", choices=["clear"])
     cache.add_argument("--shadow-url", default="", help="also drop cached databases there")
     cache.add_argument("--data-dir", type=Path, default=None)
     return parser
+
+
+def _add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The service's processes (settings from ``SCHEMAGATE_*`` and the YAML config)."""
+    api = commands.add_parser("api", help="serve the webhook and status API")
+    _add_listen_arguments(api)
+    api.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    worker = commands.add_parser("worker", help="run a Celery worker")
+    worker.add_argument("--concurrency", type=int, default=2, help="tasks run at once")
+    commands.add_parser("beat", help="schedule the drift check and the sweeper (run one)")
+    serve = commands.add_parser("serve", help="API + worker + beat together")
+    _add_listen_arguments(serve)
+    serve.add_argument("--concurrency", type=int, default=2, help="worker tasks run at once")
+
+
+def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8080)
 
 
 def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
@@ -90,6 +117,8 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
             return _plan_command(args, out)
         if args.command == "apply":
             return _apply_command(args, out)
+        if args.command in SERVICE_COMMANDS:
+            return _service_command(args, err)
         if args.command == "demo":
             from app.demo import run_demo
 
@@ -103,13 +132,35 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
         return EXIT_ERROR
 
 
+SERVICE_COMMANDS = ("api", "worker", "beat", "serve")
+
+
+def _service_command(args: argparse.Namespace, err: TextIO) -> int:
+    from app import service_cli
+
+    if args.command == "api":
+        return service_cli.run_api(host=args.host, port=args.port, workers=args.workers)
+    if args.command == "worker":
+        return service_cli.run_worker(concurrency=args.concurrency)
+    if args.command == "beat":
+        return service_cli.run_beat()
+    return service_cli.run_serve(
+        host=args.host, port=args.port, concurrency=args.concurrency, err=err
+    )
+
+
 def main() -> None:
     sys.exit(run(sys.argv[1:]))
 
 
 def _plan_command(args: argparse.Namespace, out: TextIO) -> int:
     with _session(args) as session:
-        outcome = session.planner.plan(_inputs(args))
+        if args.from_sql is None:
+            outcome = session.planner.plan(_inputs(args))
+        else:
+            outcome = session.planner.plan_from_sql(
+                _inputs(args), _edited_statements(args.from_sql)
+            )
     plan = outcome.plan
     if args.json:
         json.dump(plan_as_json(plan), out, indent=2)
@@ -119,6 +170,15 @@ def _plan_command(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write("-- no changes: the database matches the schema\n")
     return EXIT_OK if plan.is_empty else EXIT_CHANGES
+
+
+def _edited_statements(path: Path) -> list[str]:
+    """The statements of a hand-edited plan file (a syntax error names its line)."""
+    try:
+        content = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SchemagateError(f"cannot read {path}: {exc.strerror}") from None
+    return [s.text for s in parse_pending_sql(content, file=str(path)).statements]
 
 
 def _apply_command(args: argparse.Namespace, out: TextIO) -> int:
@@ -237,3 +297,7 @@ def _configure_logging(verbose: bool, stream: TextIO) -> None:
         force=True,
     )
     install_log_redaction()
+
+
+if __name__ == "__main__":  # ``python -m app.cli``: how ``serve`` starts its parts
+    main()

@@ -7,8 +7,9 @@ split with PostgreSQL's parser, so classification and execution see one statemen
 
 from __future__ import annotations
 
+import copy
 import warnings
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.schema.inspection import InspectedSchema
 from app.schema.sqltext import split_statements
@@ -34,7 +35,7 @@ class MigraDiffer:
             warnings.simplefilter("ignore", DeprecationWarning)
             from migra import Migration
 
-        migration = Migration(_raw(current), _raw(desired))
+        migration = Migration(_for_migra(current), _for_migra(desired))
         migration.set_safety(False)
         migration.add_all_changes(privileges=self.manage_privileges)
         statements: list[str] = []
@@ -43,5 +44,34 @@ class MigraDiffer:
         return statements
 
 
-def _raw(schema: InspectedSchema | None) -> object:
-    return None if schema is None else schema.raw
+def _for_migra(schema: InspectedSchema | None) -> object:
+    """The inspected schema with enum labels and policy roles as migra must write them.
+
+    migra writes a label as ``'{label}'`` and a policy's roles as bare names, without
+    escaping, so a quote in either breaks the statement or, worse, changes what it does: a
+    label is data and a role a name, never SQL. Escaping them on both sides keeps migra's
+    comparisons intact and makes its output correct. The cached inspection is left
+    untouched: migra gets shallow copies.
+    """
+    if schema is None:
+        return None
+    raw = copy.copy(schema.raw)
+    raw.enums = {key: _escaped(enum) for key, enum in schema.raw.enums.items()}
+    raw.rlspolicies = {key: _quoted_roles(p) for key, p in schema.raw.rlspolicies.items()}
+    return raw
+
+
+def _quoted_roles(policy: Any) -> Any:
+    quoted = copy.copy(policy)
+    quoted.roles = [
+        role if role == "public" else '"' + role.replace('"', '""') + '"' for role in policy.roles
+    ]
+    return quoted
+
+
+def _escaped(enum: Any) -> Any:
+    if not any("'" in label for label in enum.elements):
+        return enum
+    escaped = copy.copy(enum)
+    escaped.elements = [label.replace("'", "''") for label in enum.elements]
+    return escaped

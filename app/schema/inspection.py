@@ -8,6 +8,7 @@ and different for any change migra would report, since migra compares these same
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import pickle
 from collections.abc import Mapping
@@ -16,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from schemainspect import get_inspector
+from sqlalchemy import Connection
 
 from app.pg import inspection_engine
+from app.schema.catalog import EMPTY_CATALOG, Catalog, Query, read_catalog
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,11 @@ _NOT_SCHEMA = frozenset(
 )
 # Nested copies of top-level collections (a table's constraints are also top-level).
 _NESTED_DUPLICATES = frozenset({"constraints", "indexes"})
+_LEFT_OUT = _NOT_SCHEMA | _NESTED_DUPLICATES
 # Bump when the canonical form changes, so cached fingerprints are not compared across forms.
-_FINGERPRINT_VERSION = b"schemagate-fingerprint-1"
+_FINGERPRINT_VERSION = b"schemagate-fingerprint-3"
+# Part of cache file names: pickles of an older form are never read back.
+_CACHE_VERSION = "2"
 
 
 @dataclass
@@ -57,6 +63,8 @@ class InspectedSchema:
     raw: Any  # schemainspect.pg.PostgreSQL
     fingerprint: str
     server_major: int
+    # What schemainspect does not read (comments, sequence options, …): see app.schema.catalog.
+    catalog: Catalog = EMPTY_CATALOG
 
     def column_types(self) -> dict[tuple[str, str, str], str]:
         """Current type of every table column, for classifying ALTER COLUMN … TYPE."""
@@ -72,12 +80,37 @@ def inspect_database(url: str) -> InspectedSchema:
     engine = inspection_engine(url)
     try:
         with engine.connect() as conn:
-            raw = get_inspector(conn)
-            server_major = int(raw.pg_version)
+            return inspect_connection(conn)
     finally:
         engine.dispose()
+
+
+def inspect_connection(conn: Connection) -> InspectedSchema:
+    """Inspect through an open connection; inside a transaction it sees that transaction's
+    uncommitted changes (rehearsals inspect their result before rolling back)."""
+    raw = get_inspector(conn)
+    server_major = int(raw.pg_version)
+    catalog = read_catalog(_query(conn))
     _detach(raw)
-    return InspectedSchema(raw=raw, fingerprint=fingerprint(raw), server_major=server_major)
+    return InspectedSchema(
+        raw=raw,
+        fingerprint=fingerprint(raw, catalog),
+        server_major=server_major,
+        catalog=catalog,
+    )
+
+
+def _query(conn: Connection) -> Query:
+    """Run catalog queries on the inspector's own connection (the same snapshot of the
+    schema), through the driver so that ``%`` in LIKE patterns is not a placeholder."""
+    driver = conn.connection.driver_connection
+
+    def run(sql: str) -> list[tuple[Any, ...]]:
+        with driver.cursor() as cursor:  # type: ignore[union-attr]
+            cursor.execute(sql)
+            return list(cursor.fetchall())
+
+    return run
 
 
 def _detach(raw: Any) -> None:
@@ -87,45 +120,40 @@ def _detach(raw: Any) -> None:
     raw.dialect = None
 
 
-def fingerprint(raw: Any) -> str:
-    """Hex SHA-256 of the canonical form of an inspected schema."""
+def fingerprint(raw: Any, catalog: Catalog = EMPTY_CATALOG) -> str:
+    """Hex SHA-256 of the canonical form of an inspected schema and our catalog data (plain
+    sorted tuples, so its ``repr`` is already canonical)."""
     digest = hashlib.sha256(_FINGERPRINT_VERSION)
     for collection in COLLECTIONS:
         objects: Mapping[str, Any] = getattr(raw, collection, {}) or {}
         for key in sorted(objects):
-            digest.update(repr((collection, key, _canonical(objects[key]))).encode())
+            digest.update(f"{collection}\0{key}\0{_canonical(objects[key])}\n".encode())
+    digest.update(repr(catalog).encode())
     return digest.hexdigest()
 
 
-def _canonical(value: Any, depth: int = 0) -> Any:
-    """A plain, order-stable structure of an inspected object (nested mappings keep their
-    order: column order and argument order are part of the schema)."""
-    if depth > 6:
-        return repr(value)
-    if isinstance(value, Mapping):
-        return [
-            (str(k), _canonical(v, depth + 1))
-            for k, v in value.items()
-            if not (depth > 0 and k in _NESTED_DUPLICATES)
-        ]
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v, depth + 1) for v in value]
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return value
-    if hasattr(value, "__dict__"):
-        fields = {
-            k: v
-            for k, v in vars(value).items()
-            if k not in _NOT_SCHEMA and not (depth > 0 and k in _NESTED_DUPLICATES)
-        }
-        if depth > 0 and "name" in fields and "schema" in fields and len(fields) > 4:
-            # A reference to another top-level object (e.g. a column's enum): its name says it.
-            return ("ref", type(value).__name__, fields["schema"], fields["name"])
-        return (
-            type(value).__name__,
-            [(k, _canonical(fields[k], depth + 1)) for k in sorted(fields)],
-        )
-    return repr(value)
+def _canonical(value: Any) -> str:
+    """A compact, order-stable JSON text of an inspected object.
+
+    Object attributes are sorted by name; nested mappings keep their order (column order
+    and argument order are part of the schema). Another schema object met inside (an
+    index's constraint, a column's enum) is written as a reference by name: it is
+    fingerprinted in its own collection, and the two refer to each other. The JSON encoder
+    walks the structure in C, which keeps fingerprinting a large schema fast.
+    """
+
+    def plain(item: Any) -> Any:
+        if not hasattr(item, "__dict__"):
+            return repr(item)
+        fields = vars(item)
+        if item is not value and "schema" in fields and "name" in fields:
+            kind = type(item).__name__
+            return {"__ref__": kind, "schema": fields["schema"], "name": fields["name"]}
+        attributes = {k: fields[k] for k in sorted(fields) if k not in _LEFT_OUT}
+        attributes["__type__"] = type(item).__name__
+        return attributes
+
+    return json.dumps(value, default=plain, separators=(",", ":"), ensure_ascii=False)
 
 
 class InspectionCache:
@@ -162,4 +190,4 @@ class InspectionCache:
         return removed
 
     def _path(self, key: str) -> Path:
-        return self.directory / f"{key}.pickle"
+        return self.directory / f"{key}.v{_CACHE_VERSION}.pickle"

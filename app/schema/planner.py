@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.schema.classify import ClassificationContext, classify_plan
 from app.schema.differ import SchemaDiffer
-from app.schema.inspection import InspectedSchema, inspect_database
+from app.schema.inspection import InspectedSchema
 from app.schema.plan import Plan, PlannedStatement
 from app.schema.rehearse import rehearse
 from app.schema.schemas import SchemaMaterializer
@@ -63,7 +63,7 @@ class Planner:
         independent and both wait on the shadow server, so on a cache miss they run side by
         side (roughly halving a cold plan on a multi-core server).
         """
-        current = inspect_database(inputs.target_url)
+        current = self.materializer.inspect_target(inputs.target_url)
         self.materializer.shadow.require_major_version(current.server_major)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="schemagate-plan") as pool:
             desired = pool.submit(self.materializer.desired, inputs.files)

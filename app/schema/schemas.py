@@ -15,6 +15,8 @@ from contextlib import contextmanager
 import psycopg
 
 from app.pg import connect, with_database
+from app.redact import describe_database
+from app.schema.catalog_version import catalog_version
 from app.schema.differ import SchemaDiffer
 from app.schema.inspection import InspectedSchema, InspectionCache, inspect_database
 from app.schema.loader import load_statements
@@ -59,6 +61,23 @@ class SchemaMaterializer:
         self.cache.put(key, inspected)
         return inspected
 
+    # -- targets --------------------------------------------------------------------------
+
+    def inspect_target(self, url: str) -> InspectedSchema:
+        """The target's inspected schema, reused from an earlier plan while the catalogs show
+        no change (see :mod:`app.schema.catalog_version`)."""
+        with connect(url) as conn:
+            before = catalog_version(conn)
+        key = "target_" + hashlib.sha256(f"{describe_database(url)}:{before}".encode()).hexdigest()
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        inspected = inspect_database(url)
+        with connect(url) as conn:
+            if catalog_version(conn) == before:  # nothing changed while we looked
+                self.cache.put(key, inspected)
+        return inspected
+
     # -- copies of targets --------------------------------------------------------------------
 
     @contextmanager
@@ -79,6 +98,12 @@ class SchemaMaterializer:
         finally:
             self.shadow.drop(clone)
 
+    def target_copy_in_place(self, target: InspectedSchema, *, rebuild: bool = False) -> str:
+        """URL of the cached copy of ``target`` itself, for rehearsals that run in one
+        transaction and roll back (no clone, no drop: the fast path)."""
+        template = self._target_copy_template(target, rebuild=rebuild)
+        return with_database(self.shadow.url, template)
+
     def prepare_target_copy(self, target: InspectedSchema) -> None:
         """Build the cached copy of ``target`` now, if it is missing (see :meth:`target_copy`)."""
         self._target_copy_template(target)
@@ -94,6 +119,7 @@ class SchemaMaterializer:
         copy = self._materialize(
             template,
             lambda conn: load_statements(conn, statements, sources={}),
+            allow_connections=True,
         )
         if copy.fingerprint != target.fingerprint:
             log.warning(
@@ -110,7 +136,11 @@ class SchemaMaterializer:
         return f"{TEMPLATE_PREFIX}{kind}{self.server_key()}_{key[:24]}"
 
     def _materialize(
-        self, template: str, load: Callable[[psycopg.Connection], None]
+        self,
+        template: str,
+        load: Callable[[psycopg.Connection], None],
+        *,
+        allow_connections: bool = False,
     ) -> InspectedSchema:
         """Clone ``template`` if it exists, else load a new shadow and cache it as ``template``."""
         if self.shadow.template_exists(template):
@@ -129,6 +159,6 @@ class SchemaMaterializer:
         except BaseException:
             self.shadow.drop(name)
             raise
-        if not self.shadow.promote(name, template):
+        if not self.shadow.promote(name, template, allow_connections=allow_connections):
             self.shadow.drop(name)  # another process cached the same schema first
         return inspected

@@ -40,7 +40,7 @@ class TemplateUnavailable(DatabaseError):
 class ShadowServer:
     """A PostgreSQL server where schemagate may create and drop its own databases."""
 
-    def __init__(self, url: str, *, max_templates: int = 16) -> None:
+    def __init__(self, url: str, *, max_templates: int = 32) -> None:
         self.url = url
         self.where = describe_database(url)
         self.max_templates = max_templates
@@ -117,8 +117,12 @@ class ShadowServer:
                 return False  # pruned by another process just now
             return True
 
-    def promote(self, name: str, template: str) -> bool:
+    def promote(self, name: str, template: str, *, allow_connections: bool = False) -> bool:
         """Turn the shadow database ``name`` into the cached ``template``.
+
+        Templates refuse connections (a connection would block cloning) unless
+        ``allow_connections``: the copies of targets are also rehearsed on in place, inside a
+        transaction that is rolled back.
 
         Returns False when another process cached the same template first; ``name`` is then
         left as it was and the caller still owns it.
@@ -132,11 +136,12 @@ class ShadowServer:
                 )
             except psycopg.errors.DuplicateDatabase:
                 return False
-            admin.execute(
-                sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false").format(
-                    sql.Identifier(template)
+            if not allow_connections:
+                admin.execute(
+                    sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false").format(
+                        sql.Identifier(template)
+                    )
                 )
-            )
             _touch(admin, template)
         self._unlock(name)
         self._prune_templates()

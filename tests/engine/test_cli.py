@@ -127,22 +127,45 @@ def test_schema_error_names_file_and_line(target: str, tmp_path: Path, postgres_
     assert f"{schema}/003.sql:2:" in err and 'type "nosuchtype" does not exist' in err
 
 
-def test_rehearsal_failure_exits_1_and_says_why(
-    databases: DatabaseFactory, tmp_path: Path, postgres_url: str
+def test_edited_sql_that_misses_the_schema_fails_rehearsal_with_the_residual(
+    target: str, schema: Path, postgres_url: str, tmp_path: Path
 ) -> None:
-    # A function used by a column default: migra creates the table before the function, so
-    # its plan fails on the rehearsal copy (a known migra ordering defect) and is not offered.
-    target = databases.create("CREATE TABLE t (id int);\n")
-    schema = write_schema(
-        tmp_path / "s",
-        {
-            "001.sql": (
-                "CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$;\n"
-                "CREATE TABLE t (id int, code text DEFAULT next_code());\n"
-                "CREATE TABLE u (code text DEFAULT next_code());\n"
-            )
-        },
+    edited = tmp_path / "pending.sql"
+    edited.write_text(
+        "-- an edit that forgot the invoices table\nALTER TABLE customers DROP COLUMN fax;\n"
     )
-    code, out, err = _run("plan", *_engine_args(target, schema, postgres_url, tmp_path))
+    args = _engine_args(target, schema, postgres_url, tmp_path)
+    code, out, err = _run("plan", "--from-sql", str(edited), *args)
     assert (code, out) == (1, "")
-    assert "rehearsal failed" in err and "function next_code() does not exist" in err
+    assert "rehearsal failed" in err and '"invoices"' in err
+
+
+def test_edited_sql_that_reaches_the_schema_is_a_plan(
+    target: str, schema: Path, postgres_url: str, tmp_path: Path
+) -> None:
+    edited = tmp_path / "pending.sql"
+    edited.write_text(
+        "ALTER TABLE customers DROP COLUMN fax;\n"
+        "CREATE TABLE invoices (id bigint PRIMARY KEY,"
+        " customer_id int NOT NULL REFERENCES customers (id));\n"
+    )
+    code, out, err = _run(
+        "plan",
+        "--from-sql",
+        str(edited),
+        "--json",
+        *_engine_args(target, schema, postgres_url, tmp_path),
+    )
+    assert (code, err) == (2, "")
+    assert len(json.loads(out)["statements"]) == 2
+
+
+def test_edited_sql_with_a_syntax_error_names_the_line(
+    target: str, schema: Path, postgres_url: str, tmp_path: Path
+) -> None:
+    edited = tmp_path / "pending.sql"
+    edited.write_text("-- header\nALTER TABLE customers DROP COLUMN;\n")
+    code, _, err = _run(
+        "plan", "--from-sql", str(edited), *_engine_args(target, schema, postgres_url, tmp_path)
+    )
+    assert code == 1 and f"{edited}:2:" in err

@@ -73,10 +73,13 @@ class World:
         return None if content is None else content.decode()
 
     def status(self, sha: str) -> str | None:
-        """The latest schemagate/production commit status of ``sha``."""
+        """The latest schemagate/production commit status of ``sha``, in GitHub's words."""
         statuses = [s for s in self.driver.statuses(self.repo, sha)
                     if s.context == "schemagate/production"]
-        return statuses[-1].state if statuses else None
+        if not statuses:
+            return None
+        state = statuses[-1].state
+        return "failure" if state == "failed" else state  # GitLab's word for it
 
     def comment_bodies(self, number: int) -> list[str]:
         return [n.body for n in self.driver.comments(self.repo, number) if not n.system]

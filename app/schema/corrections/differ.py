@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.schema.corrections.column_collations import collate_new_columns
+from app.schema.corrections.comments import sync_comments
+from app.schema.corrections.constraints import keep_constraints_as_postgresql_has_them
 from app.schema.corrections.dependent_views import recreate_views_around_type_changes
+from app.schema.corrections.domain_changes import alter_changed_domains
 from app.schema.corrections.domains import create_and_drop_domains
+from app.schema.corrections.existing_tables import skip_creating_existing_tables
+from app.schema.corrections.function_order import order_functions_around_tables
+from app.schema.corrections.function_returns import drop_functions_whose_return_type_changes
+from app.schema.corrections.generated_columns import recreate_changed_generated_columns
+from app.schema.corrections.index_definitions import rebuild_indexes_with_changed_definitions
 from app.schema.corrections.matview_indexes import restore_matview_indexes
+from app.schema.corrections.partition_indexes import fix_partition_indexes
+from app.schema.corrections.partition_order import create_partitions_after_parents
+from app.schema.corrections.relations import sync_relation_flags
+from app.schema.corrections.sequence_ownership import release_sequences_first
+from app.schema.corrections.sequences import sync_sequence_options
+from app.schema.corrections.serial_to_identity import drop_serial_sequence_before_identity
 from app.schema.corrections.statements import ParsedStatement
 from app.schema.differ import SchemaDiffer
 from app.schema.inspection import InspectedSchema
@@ -15,10 +30,27 @@ Correction = Callable[
     [list[ParsedStatement], InspectedSchema | None, InspectedSchema | None], list[ParsedStatement]
 ]
 
+# Order matters: later corrections see the statements earlier ones added (comments last,
+# as they restore what any drop in the final plan takes away).
 CORRECTIONS: tuple[Correction, ...] = (
+    skip_creating_existing_tables,
     create_and_drop_domains,
+    alter_changed_domains,
     recreate_views_around_type_changes,
     restore_matview_indexes,
+    create_partitions_after_parents,
+    fix_partition_indexes,
+    recreate_changed_generated_columns,
+    drop_serial_sequence_before_identity,
+    keep_constraints_as_postgresql_has_them,
+    drop_functions_whose_return_type_changes,
+    order_functions_around_tables,
+    rebuild_indexes_with_changed_definitions,
+    collate_new_columns,
+    release_sequences_first,
+    sync_sequence_options,
+    sync_relation_flags,
+    sync_comments,
 )
 
 

@@ -8,6 +8,9 @@ from typing import Any
 from pglast import parse_sql
 from pglast.enums import AlterTableType, ObjectType
 
+from app.schema.catalog import EMPTY_CATALOG, Catalog
+from app.schema.inspection import InspectedSchema
+
 
 def quoted(schema: str, name: str) -> str:
     """The key schemainspect uses for an object: ``"schema"."name"``."""
@@ -65,3 +68,8 @@ def _relation_key(relation: Any) -> str:
 def _names_key(names: Any) -> str:
     parts = [str(getattr(part, "sval", part)) for part in names]
     return quoted(*parts) if len(parts) == 2 else quoted("public", parts[-1])
+
+
+def catalog_of(schema: InspectedSchema | None) -> Catalog:
+    """Our catalog data for a schema; an empty database (None) has none."""
+    return EMPTY_CATALOG if schema is None else schema.catalog

@@ -16,9 +16,9 @@ create table orders (
     id bigint generated always as identity primary key,
     customer_id bigint not null references customers (id),
     status text not null default 'pending',
-    paid_at timestamptz,
     total_cents integer not null default 0,
-    placed_at timestamptz not null default now()
+    placed_at timestamptz not null default now(),
+    paid_at timestamptz
 );
 
 create table payments.transactions (

@@ -1,0 +1,133 @@
+"""The plain data our catalog queries produce: named tuples in sorted tuples, so the same
+schema always gives the same value (and the same ``repr`` for the fingerprint)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+# (kind, names, args) as pg_identify_object_as_address() gives them: unambiguous across
+# object kinds, and enough to write a COMMENT ON statement.
+Address = tuple[str, tuple[str, ...], tuple[str, ...]]
+# (schema, name) of an object whose drop takes dependent comments with it.
+Owner = tuple[str, str]
+
+
+class Comment(NamedTuple):
+    kind: str
+    names: tuple[str, ...]
+    args: tuple[str, ...]
+    owners: tuple[Owner, ...]
+    text: str
+
+    @property
+    def address(self) -> Address:
+        return (self.kind, self.names, self.args)
+
+
+class RelationFlags(NamedTuple):
+    """Table and view settings schemainspect does not read."""
+
+    schema: str
+    name: str
+    relkind: str
+    force_rls: bool
+    replica_identity: str  # pg_class.relreplident: d(efault), n(othing), f(ull), i(ndex)
+    identity_index: str | None
+    options: tuple[str, ...]  # reloptions of views (check_option, security_barrier, …)
+
+
+class SequenceOptions(NamedTuple):
+    schema: str
+    name: str
+    data_type: str
+    start: int
+    increment: int
+    minimum: int
+    maximum: int
+    cache: int
+    cycle: bool
+    owned_by: tuple[str, str, str] | None  # (schema, table, column)
+    identity: bool = False  # the sequence of an identity column (owned_by is the column)
+
+
+class DomainConstraint(NamedTuple):
+    name: str
+    definition: str  # pg_get_constraintdef: "CHECK (…)" (+ " NOT VALID")
+
+
+class DomainDetail(NamedTuple):
+    schema: str
+    name: str
+    base_type: str  # format_type(): SQL text
+    collation: str | None  # quoted name, when not the base type's default
+    default: str | None
+    not_null: bool
+    constraints: tuple[DomainConstraint, ...]
+
+
+class IndexAttachment(NamedTuple):
+    """A partition's index attached to its partitioned table's index."""
+
+    parent_schema: str
+    parent_index: str
+    child_schema: str
+    child_index: str
+    child_table: str
+
+
+class FunctionUse(NamedTuple):
+    """A table whose definition (a default, check, generated column or index) calls a
+    function, from pg_depend: the function must exist before, and go after, the table."""
+
+    function_schema: str
+    function_name: str
+    table_schema: str
+    table_name: str
+
+
+class InheritedConstraint(NamedTuple):
+    """A constraint that comes and goes with its parent's, never by itself: a CHECK a
+    partition or child table only inherits (not ``conislocal``), or a foreign key
+    PostgreSQL cloned from a parent's (``conparentid``), e.g. for each partition of a
+    referenced partitioned table."""
+
+    schema: str
+    table: str
+    name: str
+
+
+class IndexDefinition(NamedTuple):
+    """pg_get_indexdef() of an index not backing a constraint: it carries operator
+    classes, collations and options, which migra's index comparison leaves out."""
+
+    schema: str
+    name: str
+    definition: str
+
+
+class ColumnCollation(NamedTuple):
+    """A column whose collation is not its type's default."""
+
+    schema: str
+    table: str
+    column: str
+    data_type: str  # format_type(): SQL text
+    collation: str  # quoted, schema-qualified name
+
+
+@dataclass(frozen=True)
+class Catalog:
+    comments: tuple[Comment, ...] = ()
+    commentable: tuple[Address, ...] = ()  # every object that could carry a comment
+    relations: tuple[RelationFlags, ...] = ()
+    sequences: tuple[SequenceOptions, ...] = ()
+    domains: tuple[DomainDetail, ...] = ()
+    attachments: tuple[IndexAttachment, ...] = ()
+    function_uses: tuple[FunctionUse, ...] = ()
+    inherited_constraints: tuple[InheritedConstraint, ...] = ()
+    indexes: tuple[IndexDefinition, ...] = ()
+    collations: tuple[ColumnCollation, ...] = ()
+
+
+EMPTY_CATALOG = Catalog()

@@ -1,0 +1,226 @@
+"""The SQL our catalog inspection runs (read-only, user objects only).
+
+Objects in system schemas and objects that belong to an extension are left out: neither is
+part of a schema a user writes, and an extension's objects come with the extension.
+"""
+
+from __future__ import annotations
+
+# The namespaces a user's schema never lives in.
+_USER_NAMESPACE = """
+    {nsp}.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND {nsp}.nspname NOT LIKE 'pg\\_toast%' AND {nsp}.nspname NOT LIKE 'pg\\_temp%'
+"""
+
+# User objects have OIDs from FirstNormalObjectId on; testing it first skips the thousands
+# of built-in objects cheaply (the namespace test below still decides).
+_USER_OID = 16384
+
+_NOT_EXTENSION_MEMBER = """
+    NOT EXISTS (SELECT 1 FROM pg_depend e
+                WHERE e.classid = {cls} AND e.objid = {oid} AND e.deptype = 'e')
+"""
+
+
+def _user(nsp: str) -> str:
+    return _USER_NAMESPACE.format(nsp=nsp)
+
+
+def _own(cls: str, oid: str) -> str:
+    return _NOT_EXTENSION_MEMBER.format(cls=cls, oid=oid)
+
+
+# Comments with the object they describe and the objects whose drop takes them along (the
+# relation of a column, constraint, trigger, policy or index; the type of a domain
+# constraint; the function or type itself).
+COMMENTS = f"""
+WITH described AS (
+    SELECT d.classoid, d.objoid, d.objsubid, d.description,
+           CASE d.classoid
+               WHEN 'pg_class'::regclass THEN d.objoid
+               WHEN 'pg_constraint'::regclass
+                   THEN (SELECT NULLIF(conrelid, 0) FROM pg_constraint WHERE oid = d.objoid)
+               WHEN 'pg_trigger'::regclass
+                   THEN (SELECT tgrelid FROM pg_trigger WHERE oid = d.objoid)
+               WHEN 'pg_policy'::regclass
+                   THEN (SELECT polrelid FROM pg_policy WHERE oid = d.objoid)
+               WHEN 'pg_rewrite'::regclass
+                   THEN (SELECT ev_class FROM pg_rewrite WHERE oid = d.objoid)
+           END AS relid,
+           CASE d.classoid
+               WHEN 'pg_type'::regclass THEN d.objoid
+               WHEN 'pg_constraint'::regclass
+                   THEN (SELECT NULLIF(contypid, 0) FROM pg_constraint WHERE oid = d.objoid)
+           END AS typid,
+           CASE d.classoid WHEN 'pg_proc'::regclass THEN d.objoid END AS procid
+    FROM pg_description d
+    -- user objects have OIDs from 16384 (FirstNormalObjectId); schema public has its own
+    WHERE d.objoid >= {_USER_OID} OR d.classoid = 'pg_namespace'::regclass
+)
+SELECT a.type, a.object_names, a.object_args, x.description,
+       rn.nspname, r.relname, tn.nspname, t.relname,
+       yn.nspname, y.typname, pn.nspname, p.proname
+FROM described x
+CROSS JOIN LATERAL pg_identify_object_as_address(x.classoid, x.objoid, x.objsubid) a
+LEFT JOIN pg_class r ON r.oid = x.relid
+LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
+LEFT JOIN pg_index ix ON ix.indexrelid = x.relid
+LEFT JOIN pg_class t ON t.oid = ix.indrelid
+LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+LEFT JOIN pg_type y ON y.oid = x.typid
+LEFT JOIN pg_namespace yn ON yn.oid = y.typnamespace
+LEFT JOIN pg_proc p ON p.oid = x.procid
+LEFT JOIN pg_namespace pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_namespace sn ON sn.nspname = COALESCE(
+    rn.nspname, yn.nspname, pn.nspname, CASE WHEN a.type = 'schema' THEN a.object_names[1] END)
+WHERE a.type IS NOT NULL
+  AND CASE WHEN sn.oid IS NULL THEN a.type = 'extension' ELSE {_user("sn")} END
+  AND {_own("x.classoid", "x.objoid")}
+  AND NOT (a.type = 'extension' AND x.description IS NOT DISTINCT FROM (
+      SELECT comment FROM pg_available_extensions WHERE name = a.object_names[1]))
+"""
+
+# Every user object a comment could be on, so that removing a comment is only planned
+# for an object that still exists in the desired schema.
+COMMENTABLE = f"""
+SELECT a.type, a.object_names, a.object_args
+FROM (
+    SELECT 'pg_class'::regclass AS cls, c.oid, 0 AS sub, c.relnamespace AS nsp
+    FROM pg_class c
+    WHERE c.oid >= {_USER_OID} AND c.relkind IN ('r', 'p', 'v', 'm', 'i', 'I', 'S', 'f')
+    UNION ALL
+    SELECT 'pg_class'::regclass, c.oid, att.attnum, c.relnamespace
+    FROM pg_class c JOIN pg_attribute att ON att.attrelid = c.oid
+    WHERE c.oid >= {_USER_OID} AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
+      AND att.attnum > 0 AND NOT att.attisdropped
+    UNION ALL
+    SELECT 'pg_constraint'::regclass, oid, 0, connamespace FROM pg_constraint
+    WHERE oid >= {_USER_OID}
+    UNION ALL
+    SELECT 'pg_trigger'::regclass, g.oid, 0, c.relnamespace
+    FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+    WHERE g.oid >= {_USER_OID} AND NOT g.tgisinternal
+    UNION ALL
+    SELECT 'pg_policy'::regclass, o.oid, 0, c.relnamespace
+    FROM pg_policy o JOIN pg_class c ON c.oid = o.polrelid
+    UNION ALL
+    SELECT 'pg_proc'::regclass, oid, 0, pronamespace FROM pg_proc WHERE oid >= {_USER_OID}
+    UNION ALL
+    SELECT 'pg_type'::regclass, y.oid, 0, y.typnamespace FROM pg_type y
+    WHERE y.oid >= {_USER_OID} AND (y.typtype IN ('d', 'e', 'r', 'm')
+       OR (y.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = y.typrelid) = 'c'))
+    UNION ALL
+    SELECT 'pg_namespace'::regclass, oid, 0, oid FROM pg_namespace
+) o
+JOIN pg_namespace n ON n.oid = o.nsp
+CROSS JOIN LATERAL pg_identify_object_as_address(o.cls, o.oid, o.sub) a
+WHERE {_user("n")} AND {_own("o.cls", "o.oid")}
+"""
+
+RELATIONS = f"""
+SELECT n.nspname, c.relname, c.relkind::text, c.relforcerowsecurity, c.relreplident::text,
+       (SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = c.oid AND x.indisreplident),
+       COALESCE(CASE WHEN c.relkind = 'v' THEN c.reloptions END, '{{}}')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {_user("n")} AND {_own("'pg_class'::regclass", "c.oid")}
+"""
+
+SEQUENCES = f"""
+SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+       s.seqmin, s.seqmax, s.seqcache, s.seqcycle, tn.nspname, t.relname, a.attname,
+       d.deptype IS NOT DISTINCT FROM 'i'
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+LEFT JOIN pg_class t ON t.oid = d.refobjid
+LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+WHERE {_user("n")} AND {_own("'pg_class'::regclass", "c.oid")}
+"""
+
+DOMAINS = f"""
+SELECT n.nspname, y.typname, format_type(y.typbasetype, y.typtypmod),
+       (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+        FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
+        WHERE co.oid = y.typcollation AND y.typcollation <> b.typcollation),
+       y.typdefault, y.typnotnull,
+       COALESCE((SELECT array_agg(ARRAY[k.conname, pg_get_constraintdef(k.oid)]
+                                  ORDER BY k.conname)
+                 FROM pg_constraint k WHERE k.contypid = y.oid AND k.contype = 'c'),
+                '{{}}')
+FROM pg_type y JOIN pg_namespace n ON n.oid = y.typnamespace
+JOIN pg_type b ON b.oid = y.typbasetype
+WHERE y.typtype = 'd' AND {_user("n")} AND {_own("'pg_type'::regclass", "y.oid")}
+"""
+
+ATTACHMENTS = f"""
+SELECT pn.nspname, p.relname, cn.nspname, c.relname, t.relname
+FROM pg_inherits h
+JOIN pg_class p ON p.oid = h.inhparent AND p.relkind = 'I'
+JOIN pg_namespace pn ON pn.oid = p.relnamespace
+JOIN pg_class c ON c.oid = h.inhrelid
+JOIN pg_namespace cn ON cn.oid = c.relnamespace
+JOIN pg_index x ON x.indexrelid = c.oid
+JOIN pg_class t ON t.oid = x.indrelid
+WHERE {_user("pn")}
+"""
+
+FUNCTION_USES = f"""
+WITH uses AS (
+    SELECT d.refobjid AS procid, CASE d.classid
+        WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid)
+        WHEN 'pg_constraint'::regclass
+            THEN (SELECT conrelid FROM pg_constraint WHERE oid = d.objid)
+        WHEN 'pg_class'::regclass THEN d.objid
+        END AS relid
+    FROM pg_depend d
+    WHERE d.refclassid = 'pg_proc'::regclass AND d.refobjid >= {_USER_OID}
+), relations AS (  -- an index's use is also its table's
+    SELECT procid, relid FROM uses
+    UNION SELECT u.procid, x.indrelid FROM uses u JOIN pg_index x ON x.indexrelid = u.relid
+)
+SELECT DISTINCT pn.nspname, p.proname, tn.nspname, t.relname
+FROM relations u
+JOIN pg_proc p ON p.oid = u.procid
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+JOIN pg_class t ON t.oid = u.relid
+JOIN pg_namespace tn ON tn.oid = t.relnamespace
+WHERE t.relkind IN ('r', 'p', 'f', 'i', 'I') AND {_user("pn")}
+  AND {_own("'pg_proc'::regclass", "p.oid")}
+"""
+
+INHERITED_CONSTRAINTS = f"""
+SELECT n.nspname, t.relname, k.conname
+FROM pg_constraint k
+JOIN pg_class t ON t.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE ((k.conparentid <> 0 AND k.contype = 'f') OR (k.contype = 'c' AND NOT k.conislocal))
+  AND {_user("n")}
+"""
+
+INDEXES = f"""
+SELECT n.nspname, i.relname, pg_get_indexdef(i.oid)
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_namespace n ON n.oid = i.relnamespace
+WHERE {_user("n")} AND {_own("'pg_class'::regclass", "i.oid")}
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                  WHERE k.conindid = i.oid AND k.contype IN ('p', 'u', 'x'))
+"""
+
+COLUMN_COLLATIONS = f"""
+SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+       quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p', 'f')
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_collation co ON co.oid = a.attcollation
+JOIN pg_namespace cn ON cn.oid = co.collnamespace
+WHERE c.oid >= {_USER_OID} AND a.attnum > 0 AND NOT a.attisdropped
+  AND a.attcollation <> t.typcollation
+  AND {_user("n")} AND {_own("'pg_class'::regclass", "c.oid")}
+"""

@@ -1,0 +1,82 @@
+"""Partitions and their parent, in the order PostgreSQL needs:
+
+- when a plain table becomes partitioned, migra drops and creates the parent again but may
+  create a new partition (``PARTITION OF``) before that, while the old plain table still
+  stands ("… is not partitioned"): each new partition moves right after the creation of
+  its parent when the plan creates the parent later;
+- dropping a partitioned table drops its partitions: migra's later DROP TABLE of such a
+  partition fails ("does not exist") and is left out.
+"""
+
+from __future__ import annotations
+
+from pglast.enums import ObjectType
+
+from app.schema.corrections.sqlnames import dotted
+from app.schema.corrections.statements import ParsedStatement
+from app.schema.inspection import InspectedSchema
+
+Key = tuple[str, str]
+
+
+def create_partitions_after_parents(
+    statements: list[ParsedStatement],
+    current: InspectedSchema | None,
+    desired: InspectedSchema | None,
+) -> list[ParsedStatement]:
+    result = list(statements)
+    for statement in statements:
+        parent = _partition_parent(statement)
+        if parent is None:
+            continue
+        created = [s for s in result if _created_table(s) == parent]
+        if created and result.index(created[-1]) > result.index(statement):
+            result.remove(statement)
+            result.insert(result.index(created[-1]) + 1, statement)
+    return _without_drops_of_dropped_partitions(result, current)
+
+
+def _without_drops_of_dropped_partitions(
+    statements: list[ParsedStatement], current: InspectedSchema | None
+) -> list[ParsedStatement]:
+    if current is None:
+        return statements
+    parents = {
+        key: table.parent_table
+        for key, table in current.raw.tables.items()
+        if table.parent_table and table.partition_def
+    }
+    result: list[ParsedStatement] = []
+    dropped: set[str] = set()
+    for statement in statements:
+        keys = _dropped_tables(statement)
+        if keys and all(parents.get(k) in dropped for k in keys):
+            continue
+        dropped.update(keys)
+        result.append(statement)
+    return result
+
+
+def _dropped_tables(statement: ParsedStatement) -> list[str]:
+    """schemainspect keys (``"schema"."name"``) of the tables a DROP TABLE drops."""
+    if statement.kind != "DropStmt" or statement.node.removeType != ObjectType.OBJECT_TABLE:
+        return []
+    keys = []
+    for names in statement.node.objects:
+        parts = [n.sval for n in names]
+        keys.append(dotted(parts if len(parts) > 1 else ["public", parts[0]]))
+    return keys
+
+
+def _created_table(statement: ParsedStatement) -> Key | None:
+    if statement.kind != "CreateStmt":
+        return None
+    relation = statement.node.relation
+    return (relation.schemaname or "public", relation.relname)
+
+
+def _partition_parent(statement: ParsedStatement) -> Key | None:
+    if statement.kind != "CreateStmt" or statement.node.partbound is None:
+        return None
+    parent = statement.node.inhRelations[0]
+    return (parent.schemaname or "public", parent.relname)

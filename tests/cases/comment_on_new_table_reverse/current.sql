@@ -1,0 +1,15 @@
+create table customers (
+    id bigint generated always as identity primary key,
+    email text not null,
+    full_name text not null
+);
+
+create table orders (
+    id bigint generated always as identity primary key,
+    customer_id bigint not null references customers (id),
+    status text not null default 'pending',
+    total_cents integer not null default 0
+);
+create table notes (id bigint primary key, body text);
+comment on table notes is 'Notes';
+comment on column notes.body is 'Markdown';

@@ -1,0 +1,10 @@
+create domain email_address as text check (value ~ '^[^@]+@[^@]+$');
+
+create table customers (
+    id bigint generated always as identity primary key,
+    email text not null,
+    full_name text not null,
+    created_at timestamptz not null default now(),
+    billing_email email_address,
+    constraint customers_email_key unique (email)
+);
