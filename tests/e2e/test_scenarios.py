@@ -41,8 +41,11 @@ def _columns(url: str, table: str = "customers") -> list[str]:
 
 
 def _one_open_request(world: World, service: Service) -> int:
-    requests = wait_for(world.open_requests, what="a change request to open",
-                        describe=lambda: service.log("worker")[-4000:])
+    requests = wait_for(
+        world.open_requests,
+        what="a change request to open",
+        describe=lambda: service.log("worker")[-4000:],
+    )
     wait_for(lambda: settled(world, service), what="the service to settle")
     requests = world.open_requests()
     assert len(requests) == 1, [r.number for r in requests]
@@ -63,13 +66,19 @@ def _head(world: World, number: int) -> str:
 
 
 def _wait_merged(world: World, service: Service, number: int) -> None:
-    wait_for(lambda: _state(world, number) == "merged", what="the request to be merged",
-             describe=lambda: service.log("worker")[-4000:])
+    wait_for(
+        lambda: _state(world, number) == "merged",
+        what="the request to be merged",
+        describe=lambda: service.log("worker")[-4000:],
+    )
 
 
 def _settle(world: World, service: Service) -> None:
-    wait_for(lambda: settled(world, service), what="the service to settle",
-             describe=lambda: service.log("worker")[-4000:])
+    wait_for(
+        lambda: settled(world, service),
+        what="the service to settle",
+        describe=lambda: service.log("worker")[-4000:],
+    )
 
 
 def test_1_additive_change(world: World, service: Service) -> None:
@@ -96,20 +105,27 @@ def test_2_destructive_change_needs_a_valid_acknowledgment(world: World, service
     world.push_schema({"schema/001_customers.sql": WITHOUT_FAX})
     number = _one_open_request(world, service)
     short_id = _short_id(world, number)
-    world.driver.comment(world.repo, number, user="alice", body=f"/schemagate confirm-drop {short_id}")
+    world.driver.comment(
+        world.repo, number, user="alice", body=f"/schemagate confirm-drop {short_id}"
+    )
     time.sleep(1.1)  # forges stamp to the second: the next commit is strictly newer
     # A commit after that acknowledgment (pending.sql unchanged): it must be given again.
     branch = world.driver.change_request(world.repo, number).source
     world.driver.push(world.repo, user="alice", branch=branch, files={"NOTES.md": "why\n"})
     world.driver.approve(world.repo, number, user="alice")
-    world.driver.comment(world.repo, number, user="alice",
-                         body="/schemagate confirm-drop 0123456789ab")
-    world.driver.comment(world.repo, number, user="rita", body=f"/schemagate confirm-drop {short_id}")
+    world.driver.comment(
+        world.repo, number, user="alice", body="/schemagate confirm-drop 0123456789ab"
+    )
+    world.driver.comment(
+        world.repo, number, user="rita", body=f"/schemagate confirm-drop {short_id}"
+    )
     _settle(world, service)
     assert _columns(world.target_url) == ["id", "name", "fax"]
     assert _state(world, number) == "open"
 
-    world.driver.comment(world.repo, number, user="alice", body=f"/schemagate confirm-drop {short_id}")
+    world.driver.comment(
+        world.repo, number, user="alice", body=f"/schemagate confirm-drop {short_id}"
+    )
     _wait_merged(world, service, number)
     assert _columns(world.target_url) == ["id", "name"]
     assert "acknowledged" in audit_actions(service, world)
@@ -124,13 +140,18 @@ def test_3_stale_plan_is_replanned_not_applied(world: World, service: Service) -
     with connect(world.target_url) as conn:
         conn.execute("ALTER TABLE customers ADD COLUMN hotfix integer")
     world.driver.approve(world.repo, number, user="alice")
-    wait_for(lambda: _head(world, number) != first_head, what="the plan to be re-published",
-             describe=lambda: service.log("worker")[-4000:])
+    wait_for(
+        lambda: _head(world, number) != first_head,
+        what="the plan to be re-published",
+        describe=lambda: service.log("worker")[-4000:],
+    )
     _settle(world, service)
     assert _columns(world.target_url, "invoices") == []
     assert _columns(world.target_url) == ["id", "name", "fax", "hotfix"]
-    assert any("production changed since this plan was made" in body
-               for body in world.comment_bodies(number))
+    assert any(
+        "production changed since this plan was made" in body
+        for body in world.comment_bodies(number)
+    )
     assert 'drop column "hotfix"' in (world.pending_sql(number) or "")
     assert _state(world, number) == "open" and world.status(_head(world, number)) == "pending"
     assert "refused" in audit_actions(service, world)
@@ -142,10 +163,18 @@ def test_4_reviewer_turns_drop_and_add_into_a_rename(world: World, service: Serv
     number = _one_open_request(world, service)
     assert 'drop column "fax"' in (world.pending_sql(number) or "")
     branch = world.driver.change_request(world.repo, number).source
-    world.driver.edit_file(world.repo, user="alice", branch=branch, path="pending.sql",
-                           content="ALTER TABLE customers RENAME COLUMN fax TO phone;\n")
-    wait_for(lambda: any("is now plan" in b for b in world.comment_bodies(number)),
-             what="the edited plan to be accepted", describe=lambda: service.log("worker")[-4000:])
+    world.driver.edit_file(
+        world.repo,
+        user="alice",
+        branch=branch,
+        path="pending.sql",
+        content="ALTER TABLE customers RENAME COLUMN fax TO phone;\n",
+    )
+    wait_for(
+        lambda: any("is now plan" in b for b in world.comment_bodies(number)),
+        what="the edited plan to be accepted",
+        describe=lambda: service.log("worker")[-4000:],
+    )
     world.driver.approve(world.repo, number, user="dev")
     _wait_merged(world, service, number)
     with connect(world.target_url) as conn:
@@ -161,12 +190,22 @@ def test_5_edited_plan_that_misses_the_schema_cannot_be_applied(
     world.push_schema({"schema/001_customers.sql": FAX_RENAMED})
     number = _one_open_request(world, service)
     branch = world.driver.change_request(world.repo, number).source
-    head = world.driver.edit_file(world.repo, user="alice", branch=branch, path="pending.sql",
-                                  content="ALTER TABLE customers ADD COLUMN phone text;\n")
-    wait_for(lambda: world.status(head) == "failure", what="status failure on the edit",
-             describe=lambda: service.log("worker")[-4000:])
-    assert any("still differs from the desired schema" in b and '"fax"' in b
-               for b in world.comment_bodies(number))
+    head = world.driver.edit_file(
+        world.repo,
+        user="alice",
+        branch=branch,
+        path="pending.sql",
+        content="ALTER TABLE customers ADD COLUMN phone text;\n",
+    )
+    wait_for(
+        lambda: world.status(head) == "failure",
+        what="status failure on the edit",
+        describe=lambda: service.log("worker")[-4000:],
+    )
+    assert any(
+        "still differs from the desired schema" in b and '"fax"' in b
+        for b in world.comment_bodies(number)
+    )
     world.driver.approve(world.repo, number, user="dev")
     _settle(world, service)
     assert _columns(world.target_url) == ["id", "name", "fax"]
@@ -180,8 +219,11 @@ def test_6_second_push_updates_the_request_and_same_schema_changes_nothing(
     world.push_schema({"schema/002_invoices.sql": INVOICES})
     number = _one_open_request(world, service)
     world.push_schema({"schema/003_payments.sql": PAYMENTS})
-    wait_for(lambda: "payments" in (world.pending_sql(number) or ""), what="the request update",
-             describe=lambda: service.log("worker")[-4000:])
+    wait_for(
+        lambda: "payments" in (world.pending_sql(number) or ""),
+        what="the request update",
+        describe=lambda: service.log("worker")[-4000:],
+    )
     _settle(world, service)
     assert [r.number for r in world.open_requests()] == [number]
     head, comments = _head(world, number), len(world.comment_bodies(number))
@@ -198,12 +240,16 @@ def test_7_failed_apply_rolls_back_and_can_be_retried(world: World, service: Ser
     ``/schemagate apply`` succeeds."""
     with connect(world.target_url) as conn:
         conn.execute("INSERT INTO customers VALUES (3, 'Ada', NULL)")
-    world.push_schema({"schema/001_customers.sql": UNIQUE_NAMES,
-                       "schema/002_invoices.sql": INVOICES})
+    world.push_schema(
+        {"schema/001_customers.sql": UNIQUE_NAMES, "schema/002_invoices.sql": INVOICES}
+    )
     number = _one_open_request(world, service)
     world.driver.approve(world.repo, number, user="alice")
-    wait_for(lambda: world.status(_head(world, number)) == "failure", what="the failed apply",
-             describe=lambda: service.log("worker")[-4000:])
+    wait_for(
+        lambda: world.status(_head(world, number)) == "failure",
+        what="the failed apply",
+        describe=lambda: service.log("worker")[-4000:],
+    )
     failure = next(b for b in world.comment_bodies(number) if "failed" in b)
     assert "customers_name" in failure and "could not create unique index" in failure
     assert _state(world, number) == "open"
@@ -220,8 +266,11 @@ def test_8_webhook_signatures_and_duplicates(world: World, service: Service) -> 
     """8. a bad signature is refused and stores nothing; a repeated delivery runs once."""
     world.push_schema({"schema/002_invoices.sql": INVOICES})
     number = _one_open_request(world, service)
-    push = next(d for d in world.driver.deliveries()
-                if d.url.startswith(service.url) and d.event in ("push", "Push Hook"))
+    push = next(
+        d
+        for d in world.driver.deliveries()
+        if d.url.startswith(service.url) and d.event in ("push", "Push Hook")
+    )
 
     forged = dict(push.headers)
     for name in ("X-Hub-Signature-256", "X-Gitlab-Token"):
@@ -241,8 +290,11 @@ def test_8_webhook_signatures_and_duplicates(world: World, service: Service) -> 
 def test_9_worker_killed_during_a_plan_leaves_one_request(world: World, service: Service) -> None:
     """9. SIGKILL of the process running the plan task: it runs again, one request."""
     world.push_schema({"schema/002_invoices.sql": INVOICES})
-    wait_for(lambda: "processing" in service.log("worker") or unfinished_deliveries(service) > 0,
-             timeout=30, what="the plan task to start")
+    wait_for(
+        lambda: "processing" in service.log("worker") or unfinished_deliveries(service) > 0,
+        timeout=30,
+        what="the plan task to start",
+    )
     children = wait_for(service.worker_children, what="the worker's pool process")
     time.sleep(0.3)
     for pid in children:
