@@ -28,8 +28,14 @@ lint: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/schemagate demo
 
+# The engine benchmark (plan cold and warm vs the hand-made pipeline), then webhook ingestion.
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine $(BENCH_ARGS)
+	$(BIN)/python -m bench.ingest $(INGEST_ARGS)
+
+# The case library, schemagate vs bare migra: pass counts per class on all three checks.
+cases: $(STAMP)
+	$(BIN)/python -m bench.cases $(CASES_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

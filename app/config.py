@@ -36,6 +36,31 @@ class Settings(BaseSettings):
         description="where embedded servers, caches and snapshots live",
     )
     log_level: str = "INFO"
+    webhook_body_limit_bytes: int = Field(
+        default=5 * 1024 * 1024, gt=0, description="larger webhook bodies are refused (413)"
+    )
+    broker_visibility_timeout_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="a task unacknowledged this long is redelivered; longer than the longest apply",
+    )
+    sweep_after_seconds: float = Field(
+        default=60.0, gt=0, description="deliveries not enqueued after this long are re-enqueued"
+    )
+    sweep_interval_seconds: float = Field(
+        default=60.0, gt=0, description="how often beat runs the sweeper"
+    )
+    sweep_max_attempts: int = Field(
+        default=5, ge=1, description="enqueue attempts before a delivery is marked failed"
+    )
+    queue: str = Field(
+        default="schemagate",
+        pattern=r"^[A-Za-z0-9_.\-]+$",
+        description="broker queue; installs (or test runs) sharing one Redis use different ones",
+    )
+    lock_ttl_seconds: float = Field(
+        default=30.0, gt=0, description="a dead worker's target lock expires after this long"
+    )
 
 
 class _Strict(BaseModel):
@@ -46,12 +71,18 @@ class GitHubSettings(_Strict):
     base_url: str = "https://api.github.com"
     token: SecretStr
     webhook_secret: SecretStr
+    bot_username: str | None = Field(
+        default=None, description="schemagate's own account; empty: asked from the forge once"
+    )
 
 
 class GitLabSettings(_Strict):
     url: str = "https://gitlab.com"
     token: SecretStr
     webhook_secret: SecretStr
+    bot_username: str | None = Field(
+        default=None, description="schemagate's own account; empty: asked from the forge once"
+    )
     edition: Literal["ce", "ee"] = "ce"
 
 

@@ -1,100 +1,226 @@
-"""``schemagate demo``: the planning engine on a laptop, with nothing installed.
+"""``schemagate demo``: the whole loop on a laptop, with nothing installed.
 
-Starts the embedded PostgreSQL as "production" and as the shadow server, creates a sample
-database, and walks through plan → refusal of the destructive statement → acknowledged apply
-→ empty re-plan, printing each step.
+Starts the embedded PostgreSQL (as "production" and as the shadow server), the embedded
+Redis, the local fake forge, and schemagate's API and worker as real processes; creates a
+sample repository with ``schema/*.sql``; then plays what a team does: a push that adds a
+table and drops a column → the change request with pending.sql → an approval (the apply waits:
+the DROP needs an acknowledgment) → ``/schemagate confirm-drop <plan-id>`` → apply →
+pending.sql removed, request merged → production equals the desired schema.
 """
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
+import httpx
+import yaml
 from psycopg import sql
 
-from app.embedded import embedded_postgres_url
-from app.errors import DestructiveNotAllowed
+from app.devforge import DevForge, Driver, Role
+from app.devforge.model import ChangeRequest
+from app.embedded import embedded_postgres_url, embedded_redis_url
+from app.errors import SchemagateError
 from app.pg import connect, with_database
-from app.schema.apply import apply_plan
-from app.schema.execution import ExecutionSettings, StatementRun
-from app.schema.plan import terminated
-from app.schema.planner import PlanInputs
-from app.schema.render import render_pending_sql
-from app.schema.session import open_engine_session
-from app.schema.sources import read_schema_dir
 
+T = TypeVar("T")
+REPO = "acme/shop"
+BOT, BOT_TOKEN, SECRET = "schemagate-bot", "demo-bot-token", "demo-webhook-secret"
 PRODUCTION_TODAY = """
 CREATE TABLE customers (id integer PRIMARY KEY, name text NOT NULL, fax text);
-CREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer NOT NULL REFERENCES customers,
-                     placed_at timestamptz NOT NULL DEFAULT now());
 INSERT INTO customers VALUES (1, 'Ada', NULL), (2, 'Grace', '+1 555 0100');
 """
-DESIRED_FILES = {
-    "001_customers.sql": "CREATE TABLE customers (\n    id integer PRIMARY KEY,\n"
+SCHEMA_TODAY = {
+    "schema/001_customers.sql": "CREATE TABLE customers (\n    id integer PRIMARY KEY,\n"
+    "    name text NOT NULL,\n    fax text\n);\n",
+}
+SCHEMA_CHANGE = {
+    "schema/001_customers.sql": "CREATE TABLE customers (\n    id integer PRIMARY KEY,\n"
     "    name text NOT NULL\n);\n",
-    "002_orders.sql": "CREATE TABLE orders (\n    id bigint PRIMARY KEY,\n"
+    "schema/002_invoices.sql": "CREATE TABLE invoices (\n    id bigint PRIMARY KEY,\n"
     "    customer_id integer NOT NULL REFERENCES customers,\n"
-    "    placed_at timestamptz NOT NULL DEFAULT now()\n);\n"
-    "CREATE INDEX orders_customer ON orders (customer_id);\n",
-    "003_invoices.sql": "CREATE TABLE invoices (\n    id bigint PRIMARY KEY,\n"
-    "    order_id bigint NOT NULL REFERENCES orders,\n    total numeric(12, 2) NOT NULL\n);\n",
+    "    total numeric(12, 2) NOT NULL\n);\n",
 }
 
 
 def run_demo(*, data_dir: Path, out: TextIO) -> int:
-    """Play the demo; returns the exit code (0 when production ends up as desired)."""
+    """Play the demo; returns 0 when production ends up equal to the desired schema."""
     say = _Narrator(out)
-    say.step("Starting the embedded PostgreSQL (production and shadow server)")
+    say.step("Starting embedded PostgreSQL and Redis, and a local fake of GitHub")
     server = embedded_postgres_url(data_dir / "demo-postgres")
+    broker = embedded_redis_url(data_dir / "demo-redis.db")
     production = _fresh_database(server, "shop_production")
-    say.detail("production has: customers(id, name, fax), orders(id, customer_id, placed_at)")
-
-    with tempfile.TemporaryDirectory(prefix="schemagate-demo-") as tmp:
-        schema_dir = Path(tmp) / "schema"
-        schema_dir.mkdir()
-        for name, content in DESIRED_FILES.items():
-            (schema_dir / name).write_text(content, encoding="utf-8")
-        say.step(f"The desired schema in git: {', '.join(sorted(DESIRED_FILES))}")
-        say.detail("customers.fax is gone, orders gets an index, invoices is new")
-        inputs = PlanInputs(
-            target="production",
-            target_url=production,
-            files=read_schema_dir(schema_dir),
-            repository="acme/shop",
+    with DevForge() as forge, tempfile.TemporaryDirectory(prefix="schemagate-demo-") as tmp:
+        github = _sample_repository(forge)
+        say.detail(
+            f"repository {REPO} holds schema/001_customers.sql; production has "
+            "customers(id, name, fax) with 2 rows"
         )
-        with open_engine_session(
-            target_url=production, shadow_url=server, data_dir=data_dir
-        ) as session:
-            say.step("Planning: diff production against the desired schema, then rehearse")
-            outcome = session.planner.plan(inputs)
-            plan = outcome.plan
-            say.block(render_pending_sql(plan))
-            for statement in plan.statements:
-                flags = ["DESTRUCTIVE"] if statement.destructive else []
-                flags += list(statement.classification.hazards)
-                say.detail(f"{statement.classification.kind:40} {', '.join(flags) or 'safe'}")
+        env = _service_environment(Path(tmp), forge, production, server, broker, data_dir)
+        say.step("Starting schemagate: the webhook API and a worker, as processes")
+        with _processes(env, Path(tmp)) as api_url:
+            github.add_webhook(REPO, f"{api_url}/webhooks/github", secret=SECRET)
+            say.detail(f"API at {api_url}; the fake GitHub sends signed webhooks to it")
+            return _play(say, github, production)
 
-            say.step("Applying without acknowledging the DROP is refused")
-            refusal = DestructiveNotAllowed([terminated(s.sql) for s in plan.destructive])
-            say.detail("\n".join(str(refusal).splitlines()[:-1]))
-            say.detail(f"a reviewer acknowledges with: /schemagate confirm-drop {plan.short_id}")
 
-            say.step(f"Reviewer acknowledged plan {plan.short_id}: applying")
-            result = apply_plan(
-                target_url=production,
-                plan=plan,
-                desired=outcome.desired,
-                differ=session.differ,
-                settings=ExecutionSettings(),
-                on_statement=lambda run: say.detail(_describe_run(run)),
-            )
-            say.detail(f"applied {len(result.runs)} statement(s) in {result.seconds:.2f}s")
+def _play(say: _Narrator, github: Driver, production: str) -> int:
+    say.step("dev pushes to main: a new invoices table, and customers.fax is dropped")
+    github.push(
+        REPO,
+        user="dev",
+        branch="main",
+        files=dict(SCHEMA_CHANGE),
+        message="Add invoices, drop the fax column",
+    )
+    request = _wait(lambda: _open_request(github), "the change request")
+    pending = (github.read_file(REPO, ref=request.head_sha, path="pending.sql") or b"").decode()
+    say.detail(f'schemagate opened #{request.number} "{request.title}" with pending.sql:')
+    say.block(pending)
+    say.detail("and explains it in the description:")
+    say.block(_statement_table(request.body))
+    short_id = pending.splitlines()[0].rsplit(" ", 1)[-1]
 
-            say.step("Planning again: production now equals the desired schema")
-            again = session.planner.plan(inputs).plan
-            say.detail("no changes" if again.is_empty else render_pending_sql(again))
-    return 0 if again.is_empty else 1
+    say.step("alice approves the request")
+    github.approve(REPO, request.number, user="alice")
+    waiting = _wait(lambda: _status(github, request.head_sha, "acknowledgment"), "the gate")
+    say.detail(f'not applied: the commit status says "{waiting}"')
+
+    say.step(f"alice acknowledges the DROP: /schemagate confirm-drop {short_id}")
+    github.comment(REPO, request.number, user="alice", body=f"/schemagate confirm-drop {short_id}")
+    _wait(
+        lambda: github.change_request(REPO, request.number).state == "merged",
+        "the apply and the merge",
+        timeout=180,
+    )
+    report = next(n.body for n in github.comments(REPO, request.number) if "Applied plan" in n.body)
+    say.block(report.replace("<!-- schemagate -->", "").strip())
+    say.detail(f"pending.sql was removed in a commit and #{request.number} merged")
+
+    say.step("Production now equals the desired schema")
+    columns = _columns(production)
+    say.detail(", ".join(f"{table}({', '.join(cols)})" for table, cols in columns.items()))
+    expected = {"customers": ["id", "name"], "invoices": ["id", "customer_id", "total"]}
+    return 0 if columns == expected else 1
+
+
+def _sample_repository(forge: DevForge) -> Driver:
+    github = forge.github
+    github.add_user(BOT, token=BOT_TOKEN)
+    for person in ("dev", "alice"):
+        github.add_user(person, token=f"{person}-token")
+    github.create_repo(REPO, owner=BOT, files=dict(SCHEMA_TODAY))
+    github.set_permission(REPO, "dev", Role.WRITE)
+    github.set_permission(REPO, "alice", Role.WRITE)
+    return github
+
+
+def _service_environment(
+    tmp: Path, forge: DevForge, production: str, server: str, broker: str, data_dir: Path
+) -> dict[str, str]:
+    config = tmp / "schemagate.yaml"
+    github = {
+        "base_url": forge.github_url,
+        "token": "${SCHEMAGATE_DEMO_TOKEN}",
+        "webhook_secret": "${SCHEMAGATE_DEMO_SECRET}",
+        "bot_username": BOT,
+    }
+    target = {"name": "production", "database_url": production}
+    repository = {"forge": "github", "name": REPO, "targets": [target]}
+    config.write_text(yaml.safe_dump({"forges": {"github": github}, "repositories": [repository]}))
+    return {
+        "SCHEMAGATE_CONFIG": str(config),
+        "SCHEMAGATE_STATE_STORE_URL": f"sqlite:///{tmp / 'state.db'}",
+        "SCHEMAGATE_BROKER_URL": broker,
+        "SCHEMAGATE_SHADOW_URL": server,
+        "SCHEMAGATE_DATA_DIR": str(data_dir),
+        "SCHEMAGATE_LOG_LEVEL": "INFO",  # to the log files; the worker says when it is ready
+        "SCHEMAGATE_DEMO_TOKEN": BOT_TOKEN,
+        "SCHEMAGATE_DEMO_SECRET": SECRET,
+    }
+
+
+@contextmanager
+def _processes(env: dict[str, str], tmp: Path) -> Iterator[str]:
+    """``schemagate api`` and ``schemagate worker`` as child processes; yields the API URL."""
+    port = _free_port()
+    command = [sys.executable, "-c", "from app.cli import main; main()"]
+    children = [
+        _spawn([*command, "api", "--port", str(port)], env, tmp / "api.log"),
+        _spawn([*command, "worker", "--concurrency", "1"], env, tmp / "worker.log"),
+    ]
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait(lambda: _answers(f"{url}/healthz"), "the API to start", timeout=60)
+        _wait(
+            lambda: "ready" in (tmp / "worker.log").read_text(errors="replace"),
+            "the worker to start",
+            timeout=60,
+        )
+        yield url
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def _spawn(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as handle:  # the child keeps its own copy
+        return subprocess.Popen(
+            argv, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _wait(check: Callable[[], T | None], what: str, *, timeout: float = 90) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise SchemagateError(f"the demo timed out waiting for {what}")
+
+
+def _open_request(github: Driver) -> ChangeRequest | None:
+    with github.store.lock:
+        requests = [cr for cr in github.store.repos[REPO].crs.values() if cr.state == "open"]
+    return requests[0] if requests else None
+
+
+def _status(github: Driver, sha: str, containing: str) -> str | None:
+    for status in reversed(github.statuses(REPO, sha)):
+        if status.context == "schemagate/production" and containing in (status.description or ""):
+            return status.description
+    return None
+
+
+def _statement_table(description: str) -> str:
+    return "\n".join(line for line in description.splitlines() if line.startswith("|"))
 
 
 def _fresh_database(server: str, name: str) -> str:
@@ -109,8 +235,16 @@ def _fresh_database(server: str, name: str) -> str:
     return url
 
 
-def _describe_run(run: StatementRun) -> str:
-    return f"{run.seconds * 1000:6.1f} ms  {run.sql.strip().splitlines()[0]}"
+def _columns(url: str) -> dict[str, list[str]]:
+    with connect(url) as conn:
+        rows = conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = 'public' ORDER BY table_name, ordinal_position"
+        ).fetchall()
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        columns.setdefault(table, []).append(column)
+    return columns
 
 
 class _Narrator:

@@ -14,14 +14,15 @@ message can say what failed, with which value, and what to do::
     ├── PlanError
     │   ├── RehearsalFailed         the plan errored on the copy, or left a residual diff
     │   └── PlanStale               the target changed since the plan was made
-    └── ApplyError
-        ├── ApplyInProgress         another apply holds the target's advisory lock
-        ├── DestructiveNotAllowed   destructive statements without acknowledgment
-        ├── StatementFailed         a statement failed in PostgreSQL; its segment rolled back
-        ├── LockTableExhausted      a segment needs more locks than the server's lock table
-        └── VerificationFailed      applied, but the target still differs from the desired schema
-    └── ForgeError                  a GitHub/GitLab API call failed (forge, operation, status)
-        └── ForgeNotConfigured      a repository names a forge that has no configuration
+    ├── ApplyError
+    │   ├── ApplyInProgress         another apply holds the target's advisory lock
+    │   ├── DestructiveNotAllowed   destructive statements without acknowledgment
+    │   ├── StatementFailed         a statement failed in PostgreSQL; its segment rolled back
+    │   ├── LockTableExhausted      a segment needs more locks than the server's lock table
+    │   └── VerificationFailed      applied, but the target still differs from the desired schema
+    ├── ForgeError                  a GitHub/GitLab API call failed (forge, operation, status)
+    │   └── ForgeNotConfigured      a repository names a forge that has no configuration
+    └── TargetBusy                  another process holds the target's lock (repository, target)
 """
 
 from __future__ import annotations
@@ -216,4 +217,17 @@ class ForgeNotConfigured(ForgeError):
             operation=f"route repository {repository}",
             status=None,
             message=f"no '{forge}' section under 'forges' in the configuration: add one",
+        )
+
+
+class TargetBusy(SchemagateError):
+    """Another worker holds the per-target lock; the task backs off and tries again later."""
+
+    def __init__(self, *, repository: str, target: str, waited_seconds: float) -> None:
+        self.repository = repository
+        self.target = target
+        self.waited_seconds = waited_seconds
+        super().__init__(
+            f"target {target} of {repository} is busy: another schemagate worker holds its lock "
+            f"(waited {waited_seconds:g}s); the work is retried when that worker has finished"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,8 @@ class ServiceFactory:
             "SCHEMAGATE_DATA_DIR": str(self.tmp_path / "data"),
             "SCHEMAGATE_SWEEP_AFTER_SECONDS": "2",
             "SCHEMAGATE_SWEEP_INTERVAL_SECONDS": "2",
+            # A queue of its own: a worker of another test run never takes this one's tasks.
+            "SCHEMAGATE_QUEUE": f"schemagate-e2e-{uuid.uuid4().hex[:8]}",
             "SG_E2E_TOKEN": BOT_TOKEN,
             "SG_E2E_SECRET": WEBHOOK_SECRET,
         }
