@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from app.devforge import DevForge
 from tests.support import services
 from tests.support.databases import BackgroundDropper, DatabaseFactory, database_factory
+from tests.support.world import add_people
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -44,3 +46,11 @@ def databases(postgres_url: str, database_dropper: BackgroundDropper) -> Iterato
     """Create uniquely named databases for one test; all are dropped afterwards."""
     with database_factory(postgres_url, database_dropper) as factory:
         yield factory
+
+
+@pytest.fixture(scope="session")
+def devforge() -> Iterator[DevForge]:
+    """The local fake GitHub and GitLab, with schemagate's bot and a few people."""
+    with DevForge() as forge:
+        add_people(forge)
+        yield forge

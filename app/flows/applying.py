@@ -14,14 +14,13 @@ from sqlalchemy.orm import Session
 
 from app.errors import ApplyError, PlanStale
 from app.flows import describe
-from app.flows.context import BOT_ACTOR, TargetContext, number
+from app.flows.context import TargetContext, number
 from app.flows.publish import ActiveRequest, publish
 from app.forges.base import ChangeRequest, Sha, StatusState
 from app.schema.apply import ApplyResult, apply_plan
 from app.schema.classify import classify_plan
 from app.schema.execution import ExecutionSettings
 from app.schema.plan import Plan, PlannedStatement
-from app.store import audit
 from app.store.changes import finish_apply_run, keep_snapshot, start_apply_run
 from app.store.models import ChangeRequestRecord, PlanRecord
 from app.store.types import ApplyOutcome, ChangeRequestStatus
@@ -58,13 +57,10 @@ def apply_change_request(
     with ctx.services.store.session() as session:
         finish_apply_run(session, run_id, outcome=ApplyOutcome.APPLIED, runs=result.runs)
         _set_state(session, active, ChangeRequestStatus.APPLIED)
-        audit.record(
+        ctx.audit(
             session,
-            repository=ctx.repo,
-            target=ctx.name,
-            actor=BOT_ACTOR,
-            action="applied",
-            change_request_number=active.number,
+            "applied",
+            request=active.number,
             detail={
                 "plan": plan_id[:12],
                 "statements": len(result.runs),
@@ -106,15 +102,7 @@ def finish_applied(ctx: TargetContext, active: ActiveRequest, request: ChangeReq
         final = ChangeRequestStatus.CLOSED
     with ctx.services.store.session() as session:
         _set_state(session, active, final, head=head)
-        audit.record(
-            session,
-            repository=ctx.repo,
-            target=ctx.name,
-            actor=BOT_ACTOR,
-            action=final.value,
-            change_request_number=active.number,
-            detail={},
-        )
+        ctx.audit(session, final.value, request=active.number, detail={})
 
 
 def _execute(ctx: TargetContext, record: PlanRecord, run_id: int) -> ApplyResult:
@@ -174,13 +162,10 @@ def _start(
         assert record is not None
         record.state = ChangeRequestStatus.APPLYING
         run = start_apply_run(session, change_request=record, plan_id=plan_id)
-        audit.record(
+        ctx.audit(
             session,
-            repository=ctx.repo,
-            target=ctx.name,
-            actor=BOT_ACTOR,
-            action="apply_started",
-            change_request_number=active.number,
+            "apply_started",
+            request=active.number,
             detail={"plan": plan_id[:12], "approvers": approvers, "acknowledged_by": acknowledgers},
         )
         return run.id
@@ -192,13 +177,10 @@ def _refused_as_stale(
     with ctx.services.store.session() as session:
         finish_apply_run(session, run_id, outcome=ApplyOutcome.REFUSED, error=str(stale))
         _set_state(session, active, ChangeRequestStatus.OPEN)
-        audit.record(
+        ctx.audit(
             session,
-            repository=ctx.repo,
-            target=ctx.name,
-            actor=BOT_ACTOR,
-            action="refused",
-            change_request_number=active.number,
+            "refused",
+            request=active.number,
             detail={"reason": "the target changed since the plan was made"},
         )
     ctx.forge.post_comment(
@@ -224,13 +206,10 @@ def _failed(
     with ctx.services.store.session() as session:
         finish_apply_run(session, run_id, outcome=ApplyOutcome.FAILED, error=text)
         _set_state(session, active, ChangeRequestStatus.FAILED)
-        audit.record(
+        ctx.audit(
             session,
-            repository=ctx.repo,
-            target=ctx.name,
-            actor=BOT_ACTOR,
-            action="apply_failed",
-            change_request_number=active.number,
+            "apply_failed",
+            request=active.number,
             detail={"plan": record.plan_id[:12], "error": text},
         )
     ctx.forge.post_comment(

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
 
 from app.config import RepositoryConfig, TargetConfig
 from app.forges.base import ChangeRequestNumber, CommitStatus, Forge, Sha, StatusState
 from app.schema.planner import PlanInputs
 from app.schema.sources import SchemaFile
+from app.store import audit
 from app.wiring import Services
 
 log = logging.getLogger(__name__)
@@ -96,6 +99,26 @@ class TargetContext:
     def read_pending(self, ref: str) -> str | None:
         content = self.forge.read_file(self.repo, path=self.target.pending_file, ref=ref)
         return None if content is None else content.text
+
+    def audit(
+        self,
+        session: Session,
+        action: str,
+        *,
+        request: int | None,
+        detail: Mapping[str, object],
+        actor: str = BOT_ACTOR,
+    ) -> None:
+        """Append to the audit log of this target (``actor``: a username, or schemagate)."""
+        audit.record(
+            session,
+            repository=self.repo,
+            target=self.name,
+            actor=actor,
+            action=action,
+            change_request_number=request,
+            detail=detail,
+        )
 
     @contextmanager
     def locked(self) -> Iterator[None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from app.flows.commands import HELP, CommandKind, parse_commands
-from app.flows.context import targets_of
+from app.flows.context import number, target_context, targets_of
 from app.flows.events import EventKind, FlowEvent, parse_event
 from app.flows.publish import publish
 from app.flows.review import evaluate_change_request
@@ -44,34 +44,25 @@ def handle_event(services: Services, event: FlowEvent) -> None:
 
 
 def _comment(services: Services, event: FlowEvent, request_number: int) -> None:
+    """Comment commands on a request schemagate opened; other comments are conversation."""
     commands = parse_commands(event.body)
-    if not commands or _target_of(services, event.repository, request_number) is None:
+    target = _target_of(services, event.repository, request_number)
+    if not commands or target is None:
         return
+    ctx = target_context(services, repository=event.repository, target=target)
     kinds = {c.kind for c in commands}
     if CommandKind.PLAN in kinds:
-        target = _target_of(services, event.repository, request_number)
-        for ctx in targets_of(services, event.repository):
-            if ctx.name == target:
-                with ctx.locked():
-                    publish(ctx, trigger="comment", reason=f"/schemagate plan by {event.actor}")
+        with ctx.locked():
+            publish(ctx, trigger="comment", reason=f"/schemagate plan by {event.actor}")
     if kinds & {CommandKind.CONFIRM_DROP, CommandKind.APPLY, CommandKind.PLAN}:
         evaluate_change_request(
             services, repository=event.repository, request_number=request_number
         )
-    if CommandKind.UNKNOWN in kinds:
-        _reply_with_help(services, event, request_number)
-
-
-def _reply_with_help(services: Services, event: FlowEvent, request_number: int) -> None:
-    target = _target_of(services, event.repository, request_number)
-    for ctx in targets_of(services, event.repository):
-        if ctx.name == target:
-            unknown = [c.text for c in parse_commands(event.body) if c.kind is CommandKind.UNKNOWN]
-            ctx.forge.post_comment(
-                ctx.repo,
-                request_number,  # type: ignore[arg-type]
-                body=f"`{unknown[0]}` is not a command I know. {HELP}",
-            )
+    unknown = [c.text for c in commands if c.kind is CommandKind.UNKNOWN]
+    if unknown:
+        ctx.forge.post_comment(
+            ctx.repo, number(request_number), body=f"`{unknown[0]}` is not a command I know. {HELP}"
+        )
 
 
 def _target_of(services: Services, repository: str, request_number: int) -> str | None:

@@ -68,8 +68,12 @@ def evaluate_gate(facts: GateFacts) -> GateDecision:
     if len(counted) < facts.approvals_required:
         missing = facts.approvals_required - len(counted)
         blockers.append(f"{missing} more approval(s) from users with write permission")
-    needs_acknowledgment = facts.has_destructive and facts.drop_gate and facts.plan_id is not None
-    if needs_acknowledgment and facts.plan_id and not valid_acknowledgers(facts):
+    if (
+        facts.has_destructive
+        and facts.drop_gate
+        and facts.plan_id
+        and not valid_acknowledgers(facts)
+    ):
         blockers.append(
             "an acknowledgment of the destructive statements: "
             f"`/schemagate confirm-drop {facts.plan_id[:12]}` by a user with write permission"

@@ -16,7 +16,6 @@ from app.flows.context import BOT_ACTOR, TargetContext, number, target_context
 from app.flows.planning import PLANNING_FAILURES, PlannedChange, plan_target
 from app.forges.base import ChangeRequest, Sha, StatusState
 from app.schema.render import render_pending_sql
-from app.store import audit
 from app.store.changes import (
     active_change_request,
     record_change_request,
@@ -284,12 +283,4 @@ def _waiting(short_id: str) -> str:
 
 def _audit(ctx: TargetContext, active: ActiveRequest | None, action: str, **detail: object) -> None:
     with ctx.services.store.session() as session:
-        audit.record(
-            session,
-            repository=ctx.repo,
-            target=ctx.name,
-            actor=BOT_ACTOR,
-            action=action,
-            change_request_number=active.number if active else None,
-            detail=detail,
-        )
+        ctx.audit(session, action, request=active.number if active else None, detail=detail)

@@ -14,7 +14,6 @@ from app.flows.planning import PLANNING_FAILURES, plan_edited_sql
 from app.flows.publish import ActiveRequest, report_planning_failure
 from app.forges.base import ChangeRequest, Sha, StatusState
 from app.schema.render import parse_pending_sql
-from app.store import audit
 from app.store.changes import plan_for_pending_sql, save_plan
 from app.store.models import ChangeRequestRecord
 from app.store.types import PlanSource
@@ -80,13 +79,11 @@ def _rehearse_edit(
     )
     _adopt(ctx, active, request, plan.plan_id)
     with ctx.services.store.session() as session:
-        audit.record(
+        ctx.audit(
             session,
-            repository=ctx.repo,
-            target=ctx.name,
+            "edit_accepted",
+            request=request.number,
             actor=request.author.username,
-            action="edit_accepted",
-            change_request_number=request.number,
             detail={"plan": plan.short_id, "head": request.head_sha},
         )
 

@@ -12,12 +12,11 @@ import logging
 
 from app.flows import applying
 from app.flows.commands import CommandKind, parse_commands
-from app.flows.context import BOT_ACTOR, TargetContext, number, target_context
+from app.flows.context import TargetContext, number, target_context
 from app.flows.gate import Acknowledgment, GateFacts, Vote, evaluate_gate, valid_acknowledgers
 from app.flows.publish import ActiveRequest
 from app.flows.revalidate import revalidate
 from app.forges.base import ChangeRequest, ChangeRequestState, Permission, StatusState
-from app.store import audit
 from app.store.changes import (
     ACTIVE_STATES,
     change_request_by_number,
@@ -149,13 +148,11 @@ def _remember_acknowledgments(ctx: TargetContext, active: ActiveRequest, facts: 
                     comment_id=comment_key,
                     created_at=ack.created_at,
                 ):
-                    audit.record(
+                    ctx.audit(
                         session,
-                        repository=ctx.repo,
-                        target=ctx.name,
+                        "acknowledged",
+                        request=active.number,
                         actor=ack.username,
-                        action="acknowledged",
-                        change_request_number=active.number,
                         detail={"plan": facts.plan_id[:12]},
                     )
 
@@ -169,13 +166,10 @@ def record_closed(ctx: TargetContext, active: ActiveRequest, request: ChangeRequ
         merged = request.state is ChangeRequestState.MERGED
         record.state = ChangeRequestStatus.MERGED if merged else ChangeRequestStatus.CLOSED
         record.closed_by = request.author.username if not merged else None
-        audit.record(
+        ctx.audit(
             session,
-            repository=ctx.repo,
-            target=ctx.name,
-            actor=BOT_ACTOR,
-            action="merged_by_person" if merged else "closed_by_person",
-            change_request_number=active.number,
+            "merged_by_person" if merged else "closed_by_person",
+            request=active.number,
             detail={"head": request.head_sha},
         )
 

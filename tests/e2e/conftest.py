@@ -13,7 +13,7 @@ import redis
 from app.devforge import DevForge
 from tests.e2e.harness import Service, subscribe, write_config
 from tests.support.databases import DatabaseFactory
-from tests.support.world import BOT_TOKEN, FORGES, WEBHOOK_SECRET, World, add_people, new_world
+from tests.support.world import BOT_TOKEN, FORGES, WEBHOOK_SECRET, World, new_world
 
 E2E_REDIS_DB = 7  # a database index of its own, flushed before each test
 
@@ -26,13 +26,6 @@ SCHEMA = {
 CURRENT = SCHEMA["schema/001_customers.sql"] + (
     "INSERT INTO customers VALUES (1, 'Ada', '+44 1'), (2, 'Grace', '+1 2');\n"
 )
-
-
-@pytest.fixture(scope="session")
-def devforge() -> Iterator[DevForge]:
-    with DevForge() as forge:
-        add_people(forge)
-        yield forge
 
 
 @pytest.fixture(params=FORGES)

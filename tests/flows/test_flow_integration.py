@@ -18,7 +18,7 @@ from app.flows.review import evaluate_change_request
 from app.pg import connect
 from app.wiring import Services, build_services
 from tests.support.databases import DatabaseFactory
-from tests.support.world import FORGES, World, add_people, new_world
+from tests.support.world import FORGES, World, new_world
 
 CUSTOMERS = "CREATE TABLE customers (id int PRIMARY KEY, name text, fax text);\n"
 SCHEMA = {"schema/001_customers.sql": CUSTOMERS}
@@ -26,13 +26,6 @@ CURRENT = (
     "CREATE TABLE customers (id int PRIMARY KEY, name text, fax text);\n"
     "INSERT INTO customers VALUES (1, 'Ada', '555');\n"
 )
-
-
-@pytest.fixture(scope="module")
-def devforge() -> Iterator[DevForge]:
-    with DevForge() as forge:
-        add_people(forge)
-        yield forge
 
 
 @pytest.fixture(params=FORGES)
