@@ -73,6 +73,12 @@ def _wait_merged(world: World, service: Service, number: int) -> None:
     )
 
 
+def _target_state(service: Service) -> str:
+    """The production target's state as ``GET /api/targets`` reports it."""
+    [target] = httpx.get(f"{service.url}/api/targets", timeout=10).json()
+    return str(target["state"])
+
+
 def _settle(world: World, service: Service) -> None:
     wait_for(
         lambda: settled(world, service),
@@ -97,6 +103,7 @@ def test_1_additive_change(world: World, service: Service) -> None:
     actions = audit_actions(service, world)
     for action in ("published", "apply_started", "applied", "merged"):
         assert action in actions
+    assert _target_state(service) == "in_sync"
 
 
 def test_2_destructive_change_needs_a_valid_acknowledgment(world: World, service: Service) -> None:
