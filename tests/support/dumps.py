@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -70,25 +71,29 @@ def pg_dump_for(url: str) -> Path:
 
 @cache
 def _pg_dump_of_major(major: int) -> Path:
-    tried = _candidates(major)
-    for candidate in tried:
+    tried: list[Path] = []
+    for candidate in _candidates(major):
+        tried.append(candidate)
         if candidate.is_file() and _major_of(candidate) == major:
             return candidate
     raise NoMatchingPgDump(
-        f"no pg_dump for PostgreSQL {major} (tried {', '.join(map(str, tried)) or 'nothing'}); "
+        f"no pg_dump for PostgreSQL {major} (tried {', '.join(map(str, tried))}); "
         f"install the PostgreSQL {major} client tools (e.g. postgresql-client-{major})"
     )
 
 
-def _candidates(major: int) -> list[Path]:
-    found = [Path(p) for p in (shutil.which("pg_dump"),) if p]
-    found.append(Path(f"/usr/lib/postgresql/{major}/bin/pg_dump"))
+def _candidates(major: int) -> Iterator[Path]:
+    """Where a pg_dump may be, most likely first; the embedded server's bundled client
+    tools last (importing pgserver is only needed when nothing else fits)."""
+    on_path = shutil.which("pg_dump")
+    if on_path:
+        yield Path(on_path)
+    yield Path(f"/usr/lib/postgresql/{major}/bin/pg_dump")
     try:
-        import pgserver  # the embedded server bundles its own client tools
+        import pgserver
     except ImportError:
-        return found
-    found.append(Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump")
-    return found
+        return
+    yield Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
 
 
 def _major_of(binary: Path) -> int | None:

@@ -8,8 +8,14 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from app.config import FileConfig, ForgesConfig, GitHubSettings, GitLabSettings, RepositoryConfig
-from app.config import TargetConfig
+from app.config import (
+    FileConfig,
+    ForgesConfig,
+    GitHubSettings,
+    GitLabSettings,
+    RepositoryConfig,
+    TargetConfig,
+)
 from app.devforge import DevForge, Driver, Role
 from app.devforge.model import ChangeRequest
 
@@ -42,21 +48,36 @@ class World:
         return self.devforge.github if self.forge == "github" else self.devforge.gitlab
 
     def push_schema(self, files: dict[str, str | None], *, user: str = "bob") -> str:
-        return self.driver.push(self.repo, user=user, branch="main", files=files,
-                                message="Change the schema")
+        return self.driver.push(
+            self.repo, user=user, branch="main", files=files, message="Change the schema"
+        )
 
     def file_config(self, *, approvals: int = 1, webhook_url: str | None = None) -> FileConfig:
-        target = TargetConfig(name="production", database_url=SecretStr(self.target_url),
-                              approvals_required=approvals)
+        target = TargetConfig(
+            name="production", database_url=SecretStr(self.target_url), approvals_required=approvals
+        )
         return FileConfig(
             forges=ForgesConfig(
-                github=GitHubSettings(base_url=self.devforge.github_url, token=SecretStr(BOT_TOKEN),
-                                      webhook_secret=SecretStr(WEBHOOK_SECRET), bot_username=BOT),
-                gitlab=GitLabSettings(url=self.devforge.gitlab_url, token=SecretStr(BOT_TOKEN),
-                                      webhook_secret=SecretStr(WEBHOOK_SECRET), bot_username=BOT),
+                github=GitHubSettings(
+                    base_url=self.devforge.github_url,
+                    token=SecretStr(BOT_TOKEN),
+                    webhook_secret=SecretStr(WEBHOOK_SECRET),
+                    bot_username=BOT,
+                ),
+                gitlab=GitLabSettings(
+                    url=self.devforge.gitlab_url,
+                    token=SecretStr(BOT_TOKEN),
+                    webhook_secret=SecretStr(WEBHOOK_SECRET),
+                    bot_username=BOT,
+                ),
             ),
-            repositories=[RepositoryConfig(forge=self.forge, name=self.repo,  # type: ignore[arg-type]
-                                           targets=[target])],
+            repositories=[
+                RepositoryConfig(
+                    forge=self.forge,
+                    name=self.repo,  # type: ignore[arg-type]
+                    targets=[target],
+                )
+            ],
         )
 
     def requests(self) -> list[ChangeRequest]:
@@ -74,8 +95,9 @@ class World:
 
     def status(self, sha: str) -> str | None:
         """The latest schemagate/production commit status of ``sha``, in GitHub's words."""
-        statuses = [s for s in self.driver.statuses(self.repo, sha)
-                    if s.context == "schemagate/production"]
+        statuses = [
+            s for s in self.driver.statuses(self.repo, sha) if s.context == "schemagate/production"
+        ]
         if not statuses:
             return None
         state = statuses[-1].state

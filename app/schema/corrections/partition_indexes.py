@@ -33,7 +33,8 @@ def fix_partition_indexes(
     desired: InspectedSchema | None,
 ) -> list[ParsedStatement]:
     before, after = catalog_of(current), catalog_of(desired)
-    if not before.attachments and not after.attachments:
+    partitioned = any(r.relkind == "p" for r in (*before.relations, *after.relations))
+    if not partitioned:
         return statements
     statements = _without_inherited_drops(statements, before)
     statements = _without_implicit_creates(statements, current, after)
