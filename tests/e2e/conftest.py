@@ -8,14 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import redis
 
 from app.devforge import DevForge
 from tests.e2e.harness import Service, subscribe, write_config
 from tests.support.databases import DatabaseFactory
 from tests.support.world import BOT_TOKEN, FORGES, WEBHOOK_SECRET, World, new_world
-
-E2E_REDIS_DB = 7  # a database index of its own, flushed before each test
 
 SCHEMA = {
     "schema/001_customers.sql": (
@@ -33,17 +30,6 @@ def world(request: pytest.FixtureRequest, devforge: DevForge, databases: Databas
     return new_world(
         devforge, str(request.param), schema=SCHEMA, target_url=databases.create(CURRENT)
     )
-
-
-@pytest.fixture
-def broker_url(redis_url: str) -> str:
-    base = redis_url.rsplit("/", 1)[0] if redis_url.startswith("redis://") else redis_url
-    url = f"{base}/{E2E_REDIS_DB}" if redis_url.startswith("redis://") else redis_url
-    client = redis.Redis.from_url(url) if url.startswith("redis://") else None
-    if client is not None:
-        client.flushdb()
-        client.close()
-    return url
 
 
 @dataclass
@@ -76,7 +62,6 @@ class ServiceFactory:
             "SCHEMAGATE_DATA_DIR": str(self.tmp_path / "data"),
             "SCHEMAGATE_SWEEP_AFTER_SECONDS": "2",
             "SCHEMAGATE_SWEEP_INTERVAL_SECONDS": "2",
-            # A queue of its own: a worker of another test run never takes this one's tasks.
             "SCHEMAGATE_QUEUE": f"schemagate-e2e-{uuid.uuid4().hex[:8]}",
             "SG_E2E_TOKEN": BOT_TOKEN,
             "SG_E2E_SECRET": WEBHOOK_SECRET,
@@ -98,9 +83,11 @@ class ServiceFactory:
 
 @pytest.fixture
 def services(
-    world: World, databases: DatabaseFactory, postgres_url: str, broker_url: str, tmp_path: Path
+    world: World, databases: DatabaseFactory, postgres_url: str, redis_url: str, tmp_path: Path
 ) -> Iterator[ServiceFactory]:
-    factory = ServiceFactory(world, databases, postgres_url, broker_url, tmp_path)
+    """Each service gets a queue of its own (``SCHEMAGATE_QUEUE``): test runs sharing one
+    Redis never take each other's tasks."""
+    factory = ServiceFactory(world, databases, postgres_url, redis_url, tmp_path)
     try:
         yield factory
     finally:
