@@ -32,6 +32,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine $(BENCH_ARGS)
 	$(BIN)/python -m bench.ingest $(INGEST_ARGS)
+	$(BIN)/python -m bench.service $(SERVICE_ARGS)
 
 # The case library, schemagate vs bare migra: pass counts per class on all three checks.
 cases: $(STAMP)
