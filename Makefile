@@ -28,7 +28,7 @@ lint: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/schemagate demo
 
-# The engine benchmark (plan cold and warm vs the hand-made pipeline), then webhook ingestion.
+# Engine (plan cold/warm vs the hand-made pipeline), webhook ingestion, push → request overhead.
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine $(BENCH_ARGS)
 	$(BIN)/python -m bench.ingest $(INGEST_ARGS)
