@@ -165,8 +165,10 @@ class ShadowServer:
             ).fetchall()
             by_age = sorted(rows, key=lambda row: _last_used(row[1]), reverse=True)
             for name, _ in by_age[self.max_templates :]:
+                # Without FORCE: a cached copy someone is rehearsing on right now stays, and
+                # goes at a later prune.
                 with suppress(psycopg.Error):
-                    _drop_database(admin, name)
+                    _drop_database(admin, name, force=False)
                     log.info("dropped cached schema %s (cache holds %d)", name, self.max_templates)
 
     # -- stale shadow databases ----------------------------------------------------------
@@ -230,9 +232,11 @@ def _databases_like(conn: psycopg.Connection, prefix: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _drop_database(admin: psycopg.Connection, name: str) -> None:
-    force = sql.SQL(" WITH (FORCE)") if server_major_version(admin) >= 13 else sql.SQL("")
-    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)) + force)
+def _drop_database(admin: psycopg.Connection, name: str, *, force: bool = True) -> None:
+    """Drop ``name``; with ``force`` (PostgreSQL 13+) its connections are ended first."""
+    use_force = force and server_major_version(admin) >= 13
+    force_clause = sql.SQL(" WITH (FORCE)") if use_force else sql.SQL("")
+    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)) + force_clause)
 
 
 def _touch(admin: psycopg.Connection, template: str) -> None:
