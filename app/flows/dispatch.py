@@ -40,7 +40,12 @@ def handle_event(services: Services, event: FlowEvent) -> None:
     elif event.kind is EventKind.COMMENT and event.number is not None:
         _comment(services, event, event.number)
     elif event.number is not None and event.kind is not EventKind.OTHER:
-        evaluate_change_request(services, repository=event.repository, request_number=event.number)
+        evaluate_change_request(
+            services,
+            repository=event.repository,
+            request_number=event.number,
+            actor=event.actor,
+        )
 
 
 def _comment(services: Services, event: FlowEvent, request_number: int) -> None:

@@ -148,7 +148,7 @@ def _update(
     """Put a new plan on the open change request, unless it already carries an equivalent one."""
     request = ctx.forge.get_change_request(ctx.repo, number(active.number))
     if not request.is_open:
-        _forget(ctx, active, closed_by=request.author.username)
+        _forget(ctx, active, closed_by="unknown (closed on the forge)")
         _open(
             ctx,
             sha=Sha(change.outcome.plan.base_sha or request.head_sha),

@@ -30,22 +30,25 @@ from app.wiring import Services
 log = logging.getLogger(__name__)
 
 
-def evaluate_change_request(services: Services, *, repository: str, request_number: int) -> None:
-    """Entry point for approvals, comments and updates of one change request."""
+def evaluate_change_request(
+    services: Services, *, repository: str, request_number: int, actor: str = ""
+) -> None:
+    """Entry point for approvals, comments and updates of one change request; ``actor`` is
+    who triggered it (the forge's webhook sender), for the audit log."""
     ctx = _context_for(services, repository, request_number)
     if ctx is None:
         return
     with ctx.locked():
         active = _reload(ctx, request_number)
         if active is not None:
-            evaluate(ctx, active)
+            evaluate(ctx, active, actor=actor)
 
 
-def evaluate(ctx: TargetContext, active: ActiveRequest) -> None:
+def evaluate(ctx: TargetContext, active: ActiveRequest, *, actor: str = "") -> None:
     """Re-check everything and apply if the gate is open; the caller holds the target lock."""
     request = ctx.forge.get_change_request(ctx.repo, number(active.number))
     if not request.is_open:
-        record_closed(ctx, active, request)
+        record_closed(ctx, active, request, actor=actor)
         return
     revalidate(ctx, active, request)
     active = _reload(ctx, active.number) or active
@@ -157,19 +160,23 @@ def _remember_acknowledgments(ctx: TargetContext, active: ActiveRequest, facts: 
                     )
 
 
-def record_closed(ctx: TargetContext, active: ActiveRequest, request: ChangeRequest) -> None:
-    """A request closed or merged on the forge: remember it; a closed one is never applied."""
+def record_closed(
+    ctx: TargetContext, active: ActiveRequest, request: ChangeRequest, *, actor: str
+) -> None:
+    """A request closed or merged on the forge: remember it; a closed one is never applied.
+    ``actor`` is who closed it, when the webhook said (empty when it did not)."""
     with ctx.services.store.session() as session:
         record = session.get(ChangeRequestRecord, active.id)
         if record is None or record.state not in ACTIVE_STATES:
             return
         merged = request.state is ChangeRequestState.MERGED
         record.state = ChangeRequestStatus.MERGED if merged else ChangeRequestStatus.CLOSED
-        record.closed_by = request.author.username if not merged else None
+        record.closed_by = None if merged else (actor or None)
         ctx.audit(
             session,
             "merged_by_person" if merged else "closed_by_person",
             request=active.number,
+            actor=actor or "unknown",
             detail={"head": request.head_sha},
         )
 
