@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.config import FileConfig, RepositoryConfig, Settings, TargetConfig, load_file_config
 from app.embedded import embedded_redis_url
 from app.errors import ConfigError
+from app.forges.bots import BotAccounts
 from app.forges.router import ForgeRouter
 from app.locks import TargetLocks
 from app.redact import install_log_redaction, redact
@@ -39,6 +40,7 @@ class Services:
     config: FileConfig
     store: Store
     forges: ForgeRouter
+    bots: BotAccounts
     redis: Redis
     locks: TargetLocks
     tasks: TaskQueue
@@ -92,11 +94,13 @@ def build_services(
     store = _store(settings)
     broker_url = settings.broker_url or embedded_redis_url(settings.data_dir / "redis.db")
     redis = redis_client(broker_url)
+    forges = ForgeRouter(config.forges, throttle=throttle)
     return Services(
         settings=settings,
         config=config,
         store=store,
-        forges=ForgeRouter(config.forges, throttle=throttle),
+        forges=forges,
+        bots=BotAccounts(config.forges, forges),
         redis=redis,
         locks=TargetLocks(redis, ttl_seconds=settings.lock_ttl_seconds),
         tasks=TaskQueue(

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api import routes_health, routes_status, routes_webhooks
-from app.api.bots import BotAccounts
 from app.api.intake import WebhookIntake
 from app.api.publisher import Publisher
 from app.api.readiness import broker_alive
@@ -34,7 +33,7 @@ def create_app(services: Services) -> FastAPI:
     app.state.intake = WebhookIntake(
         config=services.config,
         store=services.store,
-        bots=BotAccounts(services.config.forges, services.forges),
+        bots=services.bots,
         publisher=publisher,
     )
     for module in (routes_webhooks, routes_health, routes_status):

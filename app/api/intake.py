@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.api.bots import BotAccounts
 from app.api.publisher import Publisher
 from app.api.relevance import BotName, MalformedPayload, Verdict, judge_github, judge_gitlab
 from app.api.verify import github_signature_valid, gitlab_token_valid
 from app.config import FileConfig
+from app.forges.bots import BotAccounts
 from app.store import Store, deliveries
 from app.store.types import DeliveryStatus, ForgeName
 

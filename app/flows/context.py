@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.config import RepositoryConfig, TargetConfig
+from app.errors import ForgeError
 from app.forges.base import ChangeRequestNumber, CommitStatus, Forge, Sha, StatusState
 from app.schema.planner import PlanInputs
 from app.schema.sources import SchemaFile
@@ -57,10 +58,17 @@ class TargetContext:
         return f"schemagate/{self.target.name}"
 
     def own_username(self) -> str:
-        """schemagate's account on this forge: configured, else asked once per flow."""
-        section = getattr(self.services.config.forges, self.repository.forge)
-        configured: str | None = getattr(section, "bot_username", None)
-        return configured or self.forge.whoami().username
+        """schemagate's account on this forge. Unknown (the forge unreachable) is an error
+        the retry table backs off on: without it our own approvals could count."""
+        username = self.services.bots.username(self.repository)
+        if username is None:
+            raise ForgeError(
+                forge=self.repository.forge,
+                operation="learn our own username",
+                status=None,
+                message="the forge did not answer; retrying later",
+            )
+        return username
 
     def set_status(self, sha: Sha, state: StatusState, description: str, url: str | None) -> None:
         self.forge.set_commit_status(

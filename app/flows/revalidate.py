@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.errors import SqlSyntaxError
 from app.flows import describe
-from app.flows.context import TargetContext, number
+from app.flows.context import TargetContext
 from app.flows.planning import PLANNING_FAILURES, plan_edited_sql
 from app.flows.publish import ActiveRequest, report_planning_failure
 from app.forges.base import ChangeRequest, Sha, StatusState
@@ -108,7 +108,3 @@ def _store_head(ctx: TargetContext, active: ActiveRequest, head: Sha, plan_id: s
         record = session.get(ChangeRequestRecord, active.id)
         if record is not None:
             record.head_sha, record.plan_id = head, plan_id
-
-
-def current_request(ctx: TargetContext, active: ActiveRequest) -> ChangeRequest:
-    return ctx.forge.get_change_request(ctx.repo, number(active.number))

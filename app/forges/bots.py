@@ -1,4 +1,6 @@
-"""schemagate's own username per forge: from the configuration, else asked once."""
+"""schemagate's own username per forge: from the configuration, else asked once per process.
+
+The webhook filter and the flows both need it; one instance lives in the Services."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 class BotAccounts:
-    """Answers "is this our own account?" for the webhook filter.
+    """Answers "is this our own account?" for the webhook filter and the flows.
 
     ``bot_username`` in the forge's configuration wins; otherwise the forge is asked
     (``whoami``) on first need and the answer kept. If the forge cannot be reached the
