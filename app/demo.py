@@ -11,7 +11,6 @@ pending.sql removed, request merged → production equals the desired schema.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-import httpx
 import yaml
 from psycopg import sql
 
@@ -29,6 +27,7 @@ from app.devforge import DevForge, Driver, Role
 from app.devforge.model import ChangeRequest
 from app.embedded import embedded_postgres_url, embedded_redis_url
 from app.errors import SchemagateError
+from app.localnet import answers_ok, free_port
 from app.pg import connect, with_database
 
 T = TypeVar("T")
@@ -151,7 +150,7 @@ def _service_environment(
 @contextmanager
 def _processes(env: dict[str, str], tmp: Path) -> Iterator[str]:
     """``schemagate api`` and ``schemagate worker`` as child processes; yields the API URL."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-c", "from app.cli import main; main()"]
     children = [
         _spawn([*command, "api", "--port", str(port)], env, tmp / "api.log"),
@@ -159,7 +158,7 @@ def _processes(env: dict[str, str], tmp: Path) -> Iterator[str]:
     ]
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait(lambda: _answers(f"{url}/healthz"), "the API to start", timeout=60)
+        _wait(lambda: answers_ok(f"{url}/healthz"), "the API to start", timeout=60)
         _wait(
             lambda: "ready" in (tmp / "worker.log").read_text(errors="replace"),
             "the worker to start",
@@ -181,19 +180,6 @@ def _spawn(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
         return subprocess.Popen(
             argv, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT
         )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _wait(check: Callable[[], T | None], what: str, *, timeout: float = 90) -> T:

@@ -24,7 +24,6 @@ import hmac
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from pathlib import Path
 import httpx
 from psycopg import sql
 
+from app.localnet import free_port
 from app.pg import connect, with_database
 from app.wiring import redis_client
 
@@ -153,12 +153,6 @@ async def _level(port: int, counter: Counter, concurrency: int, duration: float)
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _fresh_database(server_url: str) -> Iterator[str]:
     name = f"sgbench_ingest_{uuid.uuid4().hex[:8]}"
@@ -256,7 +250,7 @@ def run(args: argparse.Namespace) -> Result:
     levels: list[Level] = []
     broker = redis_client(args.redis_url)
     broker.flushdb()
-    port = _free_port()
+    port = free_port()
     with (
         _fresh_database(args.server_url) as store_url,
         _api(store_url, args.redis_url, args.workers, port),

@@ -11,7 +11,6 @@ name of the run's own keeps other workers on the same Redis away from its tasks.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -20,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-import httpx
 import yaml
 
 from app.devforge import DevForge, Driver, Role
+from app.localnet import answers_ok, free_port
 from app.pg import connect
 from bench.pipelines import BenchError
 
@@ -234,12 +233,12 @@ def running_service(settings: LoopSettings, slots: list[Slot]) -> Iterator[Runni
         _add_people(forge.github)
         env = _environment(settings, _write_config(settings.workdir, forge.github_url, slots))
         processes = _Processes(settings.workdir)
-        port = _free_port()
+        port = free_port()
         api_url = f"http://127.0.0.1:{port}"
         try:
             processes.spawn("api", [settings.schemagate, "api", "--port", str(port)], env)
             wait_for(
-                lambda: _answers(f"{api_url}/readyz"),
+                lambda: answers_ok(f"{api_url}/readyz"),
                 processes=processes,
                 timeout=START_TIMEOUT_SECONDS,
                 what="the API to start",
@@ -318,16 +317,3 @@ def _environment(settings: LoopSettings, config: Path) -> dict[str, str]:
         "SCHEMAGATE_QUEUE": settings.queue,
         "SCHEMAGATE_LOG_LEVEL": "INFO",  # the worker's "ready" line is logged at INFO
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False

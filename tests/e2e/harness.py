@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import httpx
 import yaml
 from sqlalchemy import func, select
 
+from app.localnet import answers_ok, free_port
 from app.store import audit
 from app.store.engine import Store
 from app.store.models import Delivery
@@ -27,12 +27,6 @@ from tests.support.world import WEBHOOK_SECRET, World
 
 T = TypeVar("T")
 SCHEMAGATE = str(Path(sys.executable).parent / "schemagate")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def write_config(world: World, path: Path, *, drift_interval: float | None = None) -> Path:
@@ -66,7 +60,7 @@ class Service:
 
     def start_api(self) -> None:
         self._spawn("api", [SCHEMAGATE, "api", "--port", str(self.port)])
-        wait_for(lambda: _answers(f"{self.url}/healthz"), timeout=30, what="the API to start")
+        wait_for(lambda: answers_ok(f"{self.url}/healthz"), timeout=30, what="the API to start")
 
     def start_beat(self) -> None:
         self._spawn("beat", [SCHEMAGATE, "beat"])
@@ -116,13 +110,6 @@ class Service:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def wait_for(

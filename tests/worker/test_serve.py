@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,16 +12,11 @@ from pathlib import Path
 import httpx
 
 from app.config import FileConfig, Settings, parse_file_config
+from app.localnet import free_port
 from tests.api.conftest import CONFIG_YAML
 from tests.worker.conftest import ROOT
 from worker.celery_app import create_celery
 from worker.queue import CHECK_DRIFT, SWEEP_DELIVERIES
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _children(pid: int) -> list[int]:
@@ -33,7 +27,7 @@ def _children(pid: int) -> list[int]:
 def test_serve_runs_all_parts_and_ctrl_c_stops_them(tmp_path: Path, broker: str) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(CONFIG_YAML)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SCHEMAGATE_CONFIG": str(config),
