@@ -72,7 +72,14 @@ def publish(ctx: TargetContext, *, trigger: str, reason: str | None = None) -> N
     with ctx.services.store.session() as session:
         save_plan(session, plan=plan, pending_sql=content, source=PlanSource.GENERATED)
     if active is None:
-        _open(ctx, sha=sha, change=change, content=content, drift=trigger == "drift")
+        _open(
+            ctx,
+            sha=sha,
+            change=change,
+            content=content,
+            drift=trigger == "drift",
+            default_branch=repo.default_branch,
+        )
     else:
         _update(ctx, active, change=change, content=content, reason=reason or trigger)
 
@@ -84,7 +91,13 @@ def _active(ctx: TargetContext) -> ActiveRequest | None:
 
 
 def _open(
-    ctx: TargetContext, *, sha: Sha, change: PlannedChange, content: str, drift: bool
+    ctx: TargetContext,
+    *,
+    sha: Sha,
+    change: PlannedChange,
+    content: str,
+    drift: bool,
+    default_branch: str,
 ) -> None:
     """Open a change request, or adopt the one a crashed attempt opened but did not record."""
     own = ctx.own_username()
@@ -109,7 +122,7 @@ def _open(
     opened = ctx.forge.open_change_request(
         ctx.repo,
         source_branch=branch,
-        target_branch=ctx.forge.get_repo(ctx.repo).default_branch,
+        target_branch=default_branch,
         title=describe.change_request_title(target=ctx.name, plan=plan, drift=drift),
         description=_description(ctx, change, drift=drift),
     )
@@ -155,6 +168,7 @@ def _update(
             change=change,
             content=content,
             drift=active.drift,
+            default_branch=request.target_branch,
         )
         return
     current = ctx.read_pending(request.source_branch)
