@@ -105,6 +105,11 @@ def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--target-name", default="", help="name in the plan (default: db name)")
     parser.add_argument("--data-dir", type=Path, default=None, help="caches and snapshots")
+    parser.add_argument(
+        "--manage-privileges",
+        action="store_true",
+        help="owners and privileges converge too (as a target's manage_privileges: true)",
+    )
 
 
 def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -248,6 +253,7 @@ def _session(args: argparse.Namespace) -> EngineSession:
         target_url=args.database_url,
         shadow_url=args.shadow_url,
         data_dir=args.data_dir or Settings().data_dir,
+        manage_privileges=args.manage_privileges,
     )
 
 

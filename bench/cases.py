@@ -14,7 +14,9 @@ between migra and schemagate's corrections is visible::
     python -m bench.cases [--cases tests/cases] [-k substring] [-j 2] [--server-url URL]
 
 The differs are used directly (no rehearsal, no classification): rehearsal only rejects a
-bad plan, it never repairs one, so the differ's output is what is being measured.
+bad plan, it never repairs one, so the differ's output is what is being measured. A case
+whose ``expect.json`` manages privileges is planned with them (migra's ``--with-privileges``
+for bare migra) and its dumps are compared with owners and privileges.
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ import psycopg
 from psycopg import sql
 
 from app.pg import connect, with_database
-from app.schema.corrections import CorrectedDiffer
-from app.schema.differ import MigraDiffer, SchemaDiffer
+from app.schema.corrections import engine_differ
+from app.schema.differ import SchemaDiffer
 from app.schema.inspection import InspectedSchema, inspect_database
 from app.schema.sqltext import split_statements
+from tests.support.cases import CaseExpectations, ensure_roles
 from tests.support.dumps import compare_schemas
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -50,6 +53,9 @@ class BareMigra:
     escaping :class:`MigraDiffer` adds to its input. Output that does not even parse counts
     as a failed plan."""
 
+    def __init__(self, *, privileges: bool = False) -> None:
+        self.privileges = privileges
+
     def diff(self, current: InspectedSchema | None, desired: InspectedSchema | None) -> list[str]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -59,14 +65,18 @@ class BareMigra:
             None if current is None else current.raw, None if desired is None else desired.raw
         )
         migration.set_safety(False)
-        migration.add_all_changes()
+        migration.add_all_changes(privileges=self.privileges)
         return [s.text for s in split_statements(migration.sql, file="<migra output>")]
 
 
-ENGINES: dict[str, SchemaDiffer] = {
-    "schemagate": CorrectedDiffer(MigraDiffer()),
-    "migra": BareMigra(),
-}
+ENGINES = ("schemagate", "migra")
+
+
+def engines(*, manage_privileges: bool) -> dict[str, SchemaDiffer]:
+    return {
+        "schemagate": engine_differ(manage_privileges=manage_privileges),
+        "migra": BareMigra(privileges=manage_privileges),
+    }
 
 
 @dataclass(frozen=True)
@@ -108,16 +118,26 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def run_case(folder: Path, server_url: str) -> list[Outcome]:
     """Both engines on one case; the desired database is built once and shared."""
+    expect = CaseExpectations.of(folder)
+    ensure_roles(server_url, expect.roles)
     current_sql = (folder / "current.sql").read_text()
     with _database(server_url, (folder / "desired.sql").read_text()) as desired_url:
         desired = inspect_database(desired_url)
+        target = _Target(desired_url, desired, expect.manage_privileges)
         outcomes = []
-        for engine, differ in ENGINES.items():
+        for engine, differ in engines(manage_privileges=expect.manage_privileges).items():
             with _database(server_url, current_sql) as current_url:
-                outcomes.append(
-                    _run_engine(folder.name, engine, differ, current_url, desired_url, desired)
-                )
+                outcomes.append(_run_engine(folder.name, engine, differ, current_url, target))
     return outcomes
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The desired database of a case, and whether its dumps include privileges."""
+
+    url: str
+    inspected: InspectedSchema
+    privileges: bool
 
 
 def _run_engine(
@@ -125,11 +145,10 @@ def _run_engine(
     engine: str,
     differ: SchemaDiffer,
     current_url: str,
-    desired_url: str,
-    desired: InspectedSchema,
+    desired: _Target,
 ) -> Outcome:
     try:
-        plan = differ.diff(inspect_database(current_url), desired)
+        plan = differ.diff(inspect_database(current_url), desired.inspected)
     except Exception as exc:  # an engine crash is a result, not a reason to stop
         return Outcome(case, engine, (), f"plan: {type(exc).__name__}: {exc}")
     failure = _apply(current_url, plan)
@@ -137,12 +156,12 @@ def _run_engine(
         return Outcome(case, engine, (), failure)
     passed = ["applies"]
     try:
-        residual = differ.diff(inspect_database(current_url), desired)
+        residual = differ.diff(inspect_database(current_url), desired.inspected)
     except Exception as exc:
         return Outcome(case, engine, ("applies",), f"re-plan: {type(exc).__name__}: {exc}")
     if not residual:
         passed.append("re-plan")
-    difference = compare_schemas(current_url, desired_url)
+    difference = compare_schemas(current_url, desired.url, with_privileges=desired.privileges)
     if not difference:
         passed.append("dump")
     reason = f"re-plan: {residual[0]}" if residual else ""

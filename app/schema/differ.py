@@ -25,10 +25,8 @@ class SchemaDiffer(Protocol):
 
 
 class MigraDiffer:
-    """migra's diff, all changes including destructive ones (the gates decide about those)."""
-
-    def __init__(self, *, manage_privileges: bool = False) -> None:
-        self.manage_privileges = manage_privileges
+    """migra's diff, all changes including destructive ones (the gates decide about those).
+    Privileges are left to our own correction (migra compares table grants only)."""
 
     def diff(self, current: InspectedSchema | None, desired: InspectedSchema | None) -> list[str]:
         with warnings.catch_warnings():
@@ -37,7 +35,7 @@ class MigraDiffer:
 
         migration = Migration(_for_migra(current), _for_migra(desired))
         migration.set_safety(False)
-        migration.add_all_changes(privileges=self.manage_privileges)
+        migration.add_all_changes()
         statements: list[str] = []
         for chunk in migration.statements:
             statements.extend(s.text for s in split_statements(chunk, file="<migra output>"))

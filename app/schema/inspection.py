@@ -53,7 +53,7 @@ _LEFT_OUT = _NOT_SCHEMA | _NESTED_DUPLICATES
 # Bump when the canonical form changes, so cached fingerprints are not compared across forms.
 _FINGERPRINT_VERSION = b"schemagate-fingerprint-3"
 # Part of cache file names: pickles of an older form are never read back.
-_CACHE_VERSION = "2"
+_CACHE_VERSION = "3"
 
 
 @dataclass

@@ -11,8 +11,8 @@ from app.embedded import embedded_postgres_url
 from app.errors import SchemagateError
 from app.pg import connect, server_major_version
 from app.redact import describe_database
-from app.schema.corrections import CorrectedDiffer
-from app.schema.differ import MigraDiffer, SchemaDiffer
+from app.schema.corrections import engine_differ
+from app.schema.differ import SchemaDiffer
 from app.schema.inspection import InspectionCache
 from app.schema.plan import Plan
 from app.schema.planner import Planner
@@ -51,7 +51,7 @@ def open_engine_session(
     """Build the engine; stale shadow databases from crashed runs are dropped first."""
     shadow = ShadowServer(shadow_url or default_shadow_url(target_url, data_dir))
     shadow.cleanup_stale()
-    differ = CorrectedDiffer(MigraDiffer(manage_privileges=manage_privileges))
+    differ = engine_differ(manage_privileges=manage_privileges)
     materializer = SchemaMaterializer(
         shadow=shadow, cache=InspectionCache(data_dir / "cache"), differ=differ
     )

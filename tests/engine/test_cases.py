@@ -4,13 +4,13 @@ re-plan on a real PostgreSQL.
 Each case must: plan twice byte-identically, apply without error, re-plan to nothing, and
 leave a schema whose ``pg_dump --schema-only`` equals that of a database built directly
 from desired.sql (re-planning only sees what the inspector sees; pg_dump sees everything).
-``expect.json`` may say whether the plan must (or must not) contain destructive statements.
+``expect.json`` holds what a case expects beyond that (see ``tests.support.cases``).
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,8 +22,9 @@ from app.schema.apply import apply_plan
 from app.schema.execution import ExecutionSettings
 from app.schema.planner import PlanInputs
 from app.schema.render import render_pending_sql
-from app.schema.session import EngineSession
+from app.schema.session import EngineSession, open_engine_session
 from app.schema.sources import SchemaFile
+from tests.support.cases import CaseExpectations, ensure_roles
 from tests.support.databases import DatabaseFactory
 from tests.support.dumps import difference as dump_difference
 from tests.support.dumps import schema_statements
@@ -36,20 +37,38 @@ def test_the_library_has_enough_cases() -> None:
     assert len(CASES) >= 150  # issue 5: every failure class, both directions where it makes sense
 
 
+@pytest.fixture
+def case_engine(
+    request: pytest.FixtureRequest, postgres_url: str, tmp_path: Path
+) -> Iterator[EngineSession]:
+    """The engine as a target configured like the case would be (privileges managed or not)."""
+    expect = CaseExpectations.of(CASES_DIR / request.node.callspec.params["case"])
+    ensure_roles(postgres_url, expect.roles)
+    with open_engine_session(
+        target_url=postgres_url,
+        shadow_url=postgres_url,
+        data_dir=tmp_path / "data",
+        manage_privileges=expect.manage_privileges,
+    ) as session:
+        yield session
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_case_plans_applies_and_converges(
-    case: str, engine_session: EngineSession, databases: DatabaseFactory
+    case: str, case_engine: EngineSession, databases: DatabaseFactory
 ) -> None:
     folder = CASES_DIR / case
+    expect = CaseExpectations.of(folder)
     _require_extensions(folder, databases.server_url)
     url = databases.create((folder / "current.sql").read_text())
     files = [SchemaFile(f"{case}/desired.sql", (folder / "desired.sql").read_text())]
     inputs = PlanInputs(target=case, target_url=url, files=files)
+    privileges = expect.manage_privileges
     with ThreadPoolExecutor(max_workers=1) as pool:  # dumps run beside the engine's work
-        desired_dump = pool.submit(_desired_dump, folder, databases)
-        _plan_and_apply(folder, inputs, engine_session)
-        applied_dump = pool.submit(schema_statements, url)
-        after = engine_session.planner.plan(inputs)
+        desired_dump = pool.submit(_desired_dump, folder, databases, privileges)
+        _plan_and_apply(expect, inputs, case_engine)
+        applied_dump = pool.submit(schema_statements, url, with_privileges=privileges)
+        after = case_engine.planner.plan(inputs)
         assert after.plan.is_empty, "re-planning after apply:\n" + render_pending_sql(after.plan)
         difference = dump_difference(applied_dump.result(), desired_dump.result())
     assert not difference, difference.describe("the applied database", "desired.sql")
@@ -72,18 +91,22 @@ def _require_extensions(folder: Path, server_url: str) -> None:
         pytest.skip(f"this PostgreSQL server cannot install extension(s) {', '.join(missing)}")
 
 
-def _desired_dump(folder: Path, databases: DatabaseFactory) -> Counter[str]:
+def _desired_dump(folder: Path, databases: DatabaseFactory, privileges: bool) -> Counter[str]:
     """The schema dump of a database built directly from desired.sql."""
-    return schema_statements(databases.create((folder / "desired.sql").read_text()))
+    url = databases.create((folder / "desired.sql").read_text())
+    return schema_statements(url, with_privileges=privileges)
 
 
-def _plan_and_apply(folder: Path, inputs: PlanInputs, engine_session: EngineSession) -> None:
+def _plan_and_apply(
+    expect: CaseExpectations, inputs: PlanInputs, engine_session: EngineSession
+) -> None:
     """Plan twice (byte-identical plans), check the expectations, apply."""
     first = engine_session.planner.plan(inputs)
     second = engine_session.planner.plan(inputs)
     assert not first.plan.is_empty, "the case describes no change"
     assert render_pending_sql(first.plan) == render_pending_sql(second.plan)
-    _check_expectations(folder, first.plan.destructive != ())
+    if expect.destructive is not None:
+        assert (first.plan.destructive != ()) == expect.destructive
 
     apply_plan(
         target_url=inputs.target_url,
@@ -92,12 +115,3 @@ def _plan_and_apply(folder: Path, inputs: PlanInputs, engine_session: EngineSess
         differ=engine_session.differ,
         settings=ExecutionSettings(),
     )
-
-
-def _check_expectations(folder: Path, has_destructive: bool) -> None:
-    expect_file = folder / "expect.json"
-    if not expect_file.is_file():
-        return
-    expected = json.loads(expect_file.read_text())
-    if "destructive" in expected:
-        assert has_destructive == expected["destructive"]

@@ -11,6 +11,7 @@ import pytest
 from app.cli import run
 from app.pg import connect
 from tests.engine.conftest import write_schema
+from tests.support.cases import ensure_roles
 from tests.support.databases import DatabaseFactory
 
 CURRENT = "CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, fax text);\n"
@@ -169,3 +170,28 @@ def test_edited_sql_with_a_syntax_error_names_the_line(
         "plan", "--from-sql", str(edited), *_engine_args(target, schema, postgres_url, tmp_path)
     )
     assert code == 1 and f"{edited}:2:" in err
+
+
+def test_privileges_are_planned_only_when_managed(
+    target: str, tmp_path: Path, postgres_url: str
+) -> None:
+    ensure_roles(postgres_url, ("sg_case_reader",))
+    grants = {"001.sql": CURRENT + "GRANT SELECT ON customers TO sg_case_reader;\n"}
+    schema = write_schema(tmp_path / "granting", grants)
+    args = _engine_args(target, schema, postgres_url, tmp_path)
+    assert _run("plan", *args)[0] == 0  # privileges are not part of this target's schema
+    code, out, _ = _run("plan", "--manage-privileges", *args)
+    assert code == 2
+    assert 'GRANT SELECT ON TABLE public.customers TO "sg_case_reader"' in out
+
+
+def test_a_role_missing_on_the_shadow_server_names_the_file_and_line(
+    target: str, tmp_path: Path, postgres_url: str
+) -> None:
+    schema = write_schema(
+        tmp_path / "granting", {"001.sql": CURRENT + "\nGRANT SELECT ON customers TO sg_nobody;\n"}
+    )
+    args = _engine_args(target, schema, postgres_url, tmp_path)
+    code, out, err = _run("plan", "--manage-privileges", *args)
+    assert (code, out) == (1, "")
+    assert '001.sql:3:1: role "sg_nobody" does not exist' in err

@@ -4,7 +4,7 @@ Inspection-based checks (re-plan is empty) only see what the inspector looks at;
 sees everything PostgreSQL can restore. Both dumps are normalized only where the output is
 not schema: pg_dump's own comments, its ``SET``/``set_config`` preamble and psql
 meta-commands, and the order of statements (compared as multisets). Owners and privileges
-are left out, as they are out of a plan's scope unless a target manages privileges.
+are left out unless asked for: they are out of a plan's scope unless a target manages them.
 """
 
 from __future__ import annotations
@@ -44,14 +44,20 @@ class DumpDifference:
         return "\n  ".join([*lines, *self.only_in_second])
 
 
-def compare_schemas(first_url: str, second_url: str) -> DumpDifference:
+def compare_schemas(
+    first_url: str, second_url: str, *, with_privileges: bool = False
+) -> DumpDifference:
     """What differs between the schema dumps of two databases (falsy when nothing does)."""
-    return difference(schema_statements(first_url), schema_statements(second_url))
+    return difference(
+        schema_statements(first_url, with_privileges=with_privileges),
+        schema_statements(second_url, with_privileges=with_privileges),
+    )
 
 
-def schema_statements(url: str) -> Counter[str]:
-    """The normalized statements of a database's schema dump (see :func:`difference`)."""
-    return dump_statements(pg_dump_for(url), url)
+def schema_statements(url: str, *, with_privileges: bool = False) -> Counter[str]:
+    """The normalized statements of a database's schema dump (see :func:`difference`);
+    owners and privileges only ``with_privileges``."""
+    return dump_statements(pg_dump_for(url), url, with_privileges=with_privileges)
 
 
 def difference(first: Counter[str], second: Counter[str]) -> DumpDifference:
@@ -105,9 +111,9 @@ def _major_of(binary: Path) -> int | None:
     return int(words[2].split(".")[0])
 
 
-def dump_statements(binary: Path, url: str) -> Counter[str]:
+def dump_statements(binary: Path, url: str, *, with_privileges: bool = False) -> Counter[str]:
     """The schema statements of a database's dump, as a multiset of normalized statements."""
-    text = _dump(binary, url)
+    text = _dump(binary, url, with_privileges)
     sql = "\n".join(line for line in text.splitlines() if not line.startswith("\\"))
     statements: Counter[str] = Counter()
     for raw in parse_sql(sql):
@@ -121,8 +127,9 @@ def _canonical(raw: RawStmt) -> str:
     return str(RawStream()(raw))
 
 
-def _dump(binary: Path, url: str) -> str:
-    args = [str(binary), "--schema-only", "--no-owner", "--no-privileges", "-d", libpq_url(url)]
+def _dump(binary: Path, url: str, with_privileges: bool) -> str:
+    leave_out = [] if with_privileges else ["--no-owner", "--no-privileges"]
+    args = [str(binary), "--schema-only", *leave_out, "-d", libpq_url(url)]
     out = subprocess.run(args, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"pg_dump failed: {out.stderr.strip()}")

@@ -900,3 +900,26 @@ def test_plan_reports_a_syntax_error() -> None:
 @pytest.mark.parametrize("terminator", ["", ";", ";\n", " ;  \n\n"])
 def test_trailing_semicolon_is_optional(terminator: str) -> None:
     assert classify(f"DROP TABLE t{terminator}").kind == "DropStmt/OBJECT_TABLE"
+
+
+@pytest.mark.parametrize(
+    ("sql", "reason"),
+    [
+        (
+            'REVOKE SELECT, UPDATE ON TABLE public.t FROM "reader"',
+            "revokes SELECT, UPDATE on public.t from reader",
+        ),
+        ("REVOKE EXECUTE ON FUNCTION public.f(int) FROM PUBLIC", "from PUBLIC"),
+        ("REVOKE ALL ON SCHEMA app FROM CURRENT_USER", "revokes ALL on app from CURRENT_USER"),
+        ('REVOKE GRANT OPTION FOR SELECT ON TABLE t FROM "r"', "revokes SELECT on t from r"),
+    ],
+)
+def test_revoke_warns_that_roles_lose_access(sql: str, reason: str) -> None:
+    result = classify(sql)
+    assert result.hazards == (Hazard.REVOKES_PRIVILEGES,)
+    assert not result.destructive
+    assert reason in result.reasons[0]
+
+
+def test_grant_has_no_hazard() -> None:
+    assert classify('GRANT SELECT ON TABLE t TO "r" WITH GRANT OPTION').hazards == ()

@@ -116,6 +116,51 @@ class ColumnCollation(NamedTuple):
     collation: str  # quoted, schema-qualified name
 
 
+class Grantee(NamedTuple):
+    """A role relative to an object and the session (see ``privilege_queries``): kind is
+    ``owner``, ``current_user``, ``public`` or ``role`` (then ``name`` is the role's)."""
+
+    kind: str
+    name: str
+
+
+class Grant(NamedTuple):
+    grantee: Grantee
+    privilege: str  # SELECT, USAGE, EXECUTE, …
+    grantable: bool
+
+
+class PrivilegedObject(NamedTuple):
+    """An object with an owner and an ACL (relation, routine, type, domain or schema)."""
+
+    kind: str  # the word ALTER … OWNER TO uses: TABLE, VIEW, FUNCTION, DOMAIN, SCHEMA, …
+    name: str  # quoted SQL name; routines with their argument types
+    schema: str
+    bare_name: str  # the name without schema or arguments (a schema's own name)
+    owner: Grantee
+    follows_table: bool  # a sequence owned by a column: its owner is the table's
+    grants: tuple[Grant, ...]
+    default_grants: tuple[Grant, ...]  # what a new object of this kind starts with
+
+
+class ColumnGrants(NamedTuple):
+    table: str  # quoted SQL name
+    schema: str
+    table_name: str
+    column: str
+    grants: tuple[Grant, ...]
+
+
+class DefaultPrivileges(NamedTuple):
+    """One ALTER DEFAULT PRIVILEGES entry: for objects ``role`` creates (in ``schema``)."""
+
+    role: Grantee
+    schema: str | None  # None: every schema (the entry replaces the built-in default)
+    objtype: str  # pg_default_acl.defaclobjtype: r, S, f, T, n
+    grants: tuple[Grant, ...]
+    builtin_grants: tuple[Grant, ...]  # the built-in default for objtype and role
+
+
 @dataclass(frozen=True)
 class Catalog:
     comments: tuple[Comment, ...] = ()
@@ -128,6 +173,9 @@ class Catalog:
     inherited_constraints: tuple[InheritedConstraint, ...] = ()
     indexes: tuple[IndexDefinition, ...] = ()
     collations: tuple[ColumnCollation, ...] = ()
+    privileged: tuple[PrivilegedObject, ...] = ()
+    column_grants: tuple[ColumnGrants, ...] = ()
+    default_privileges: tuple[DefaultPrivileges, ...] = ()
 
 
 EMPTY_CATALOG = Catalog()

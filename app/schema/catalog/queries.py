@@ -14,7 +14,7 @@ _USER_NAMESPACE = """
 
 # User objects have OIDs from FirstNormalObjectId on; testing it first skips the thousands
 # of built-in objects cheaply (the namespace test below still decides).
-_USER_OID = 16384
+USER_OID = 16384
 
 _NOT_EXTENSION_MEMBER = """
     NOT EXISTS (SELECT 1 FROM pg_depend e
@@ -22,11 +22,11 @@ _NOT_EXTENSION_MEMBER = """
 """
 
 
-def _user(nsp: str) -> str:
+def user_namespace(nsp: str) -> str:
     return _USER_NAMESPACE.format(nsp=nsp)
 
 
-def _own(cls: str, oid: str) -> str:
+def not_extension_member(cls: str, oid: str) -> str:
     return _NOT_EXTENSION_MEMBER.format(cls=cls, oid=oid)
 
 
@@ -55,7 +55,7 @@ WITH described AS (
            CASE d.classoid WHEN 'pg_proc'::regclass THEN d.objoid END AS procid
     FROM pg_description d
     -- user objects have OIDs from 16384 (FirstNormalObjectId); schema public has its own
-    WHERE d.objoid >= {_USER_OID} OR d.classoid = 'pg_namespace'::regclass
+    WHERE d.objoid >= {USER_OID} OR d.classoid = 'pg_namespace'::regclass
 )
 SELECT a.type, a.object_names, a.object_args, x.description,
        rn.nspname, r.relname, tn.nspname, t.relname,
@@ -74,8 +74,8 @@ LEFT JOIN pg_namespace pn ON pn.oid = p.pronamespace
 LEFT JOIN pg_namespace sn ON sn.nspname = COALESCE(
     rn.nspname, yn.nspname, pn.nspname, CASE WHEN a.type = 'schema' THEN a.object_names[1] END)
 WHERE a.type IS NOT NULL
-  AND CASE WHEN sn.oid IS NULL THEN a.type = 'extension' ELSE {_user("sn")} END
-  AND {_own("x.classoid", "x.objoid")}
+  AND CASE WHEN sn.oid IS NULL THEN a.type = 'extension' ELSE {user_namespace("sn")} END
+  AND {not_extension_member("x.classoid", "x.objoid")}
   AND NOT (a.type = 'extension' AND x.description IS NOT DISTINCT FROM (
       SELECT comment FROM pg_available_extensions WHERE name = a.object_names[1]))
 """
@@ -87,34 +87,34 @@ SELECT a.type, a.object_names, a.object_args
 FROM (
     SELECT 'pg_class'::regclass AS cls, c.oid, 0 AS sub, c.relnamespace AS nsp
     FROM pg_class c
-    WHERE c.oid >= {_USER_OID} AND c.relkind IN ('r', 'p', 'v', 'm', 'i', 'I', 'S', 'f')
+    WHERE c.oid >= {USER_OID} AND c.relkind IN ('r', 'p', 'v', 'm', 'i', 'I', 'S', 'f')
     UNION ALL
     SELECT 'pg_class'::regclass, c.oid, att.attnum, c.relnamespace
     FROM pg_class c JOIN pg_attribute att ON att.attrelid = c.oid
-    WHERE c.oid >= {_USER_OID} AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
+    WHERE c.oid >= {USER_OID} AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
       AND att.attnum > 0 AND NOT att.attisdropped
     UNION ALL
     SELECT 'pg_constraint'::regclass, oid, 0, connamespace FROM pg_constraint
-    WHERE oid >= {_USER_OID}
+    WHERE oid >= {USER_OID}
     UNION ALL
     SELECT 'pg_trigger'::regclass, g.oid, 0, c.relnamespace
     FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
-    WHERE g.oid >= {_USER_OID} AND NOT g.tgisinternal
+    WHERE g.oid >= {USER_OID} AND NOT g.tgisinternal
     UNION ALL
     SELECT 'pg_policy'::regclass, o.oid, 0, c.relnamespace
     FROM pg_policy o JOIN pg_class c ON c.oid = o.polrelid
     UNION ALL
-    SELECT 'pg_proc'::regclass, oid, 0, pronamespace FROM pg_proc WHERE oid >= {_USER_OID}
+    SELECT 'pg_proc'::regclass, oid, 0, pronamespace FROM pg_proc WHERE oid >= {USER_OID}
     UNION ALL
     SELECT 'pg_type'::regclass, y.oid, 0, y.typnamespace FROM pg_type y
-    WHERE y.oid >= {_USER_OID} AND (y.typtype IN ('d', 'e', 'r', 'm')
+    WHERE y.oid >= {USER_OID} AND (y.typtype IN ('d', 'e', 'r', 'm')
        OR (y.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = y.typrelid) = 'c'))
     UNION ALL
     SELECT 'pg_namespace'::regclass, oid, 0, oid FROM pg_namespace
 ) o
 JOIN pg_namespace n ON n.oid = o.nsp
 CROSS JOIN LATERAL pg_identify_object_as_address(o.cls, o.oid, o.sub) a
-WHERE {_user("n")} AND {_own("o.cls", "o.oid")}
+WHERE {user_namespace("n")} AND {not_extension_member("o.cls", "o.oid")}
 """
 
 RELATIONS = f"""
@@ -123,7 +123,8 @@ SELECT n.nspname, c.relname, c.relkind::text, c.relforcerowsecurity, c.relreplid
         WHERE x.indrelid = c.oid AND x.indisreplident),
        COALESCE(CASE WHEN c.relkind = 'v' THEN c.reloptions END, '{{}}')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {_user("n")} AND {_own("'pg_class'::regclass", "c.oid")}
+WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {user_namespace("n")}
+  AND {not_extension_member("'pg_class'::regclass", "c.oid")}
 """
 
 SEQUENCES = f"""
@@ -138,7 +139,7 @@ LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
 LEFT JOIN pg_class t ON t.oid = d.refobjid
 LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-WHERE {_user("n")} AND {_own("'pg_class'::regclass", "c.oid")}
+WHERE {user_namespace("n")} AND {not_extension_member("'pg_class'::regclass", "c.oid")}
 """
 
 DOMAINS = f"""
@@ -153,7 +154,8 @@ SELECT n.nspname, y.typname, format_type(y.typbasetype, y.typtypmod),
                 '{{}}')
 FROM pg_type y JOIN pg_namespace n ON n.oid = y.typnamespace
 JOIN pg_type b ON b.oid = y.typbasetype
-WHERE y.typtype = 'd' AND {_user("n")} AND {_own("'pg_type'::regclass", "y.oid")}
+WHERE y.typtype = 'd' AND {user_namespace("n")}
+  AND {not_extension_member("'pg_type'::regclass", "y.oid")}
 """
 
 ATTACHMENTS = f"""
@@ -165,7 +167,7 @@ JOIN pg_class c ON c.oid = h.inhrelid
 JOIN pg_namespace cn ON cn.oid = c.relnamespace
 JOIN pg_index x ON x.indexrelid = c.oid
 JOIN pg_class t ON t.oid = x.indrelid
-WHERE {_user("pn")}
+WHERE {user_namespace("pn")}
 """
 
 FUNCTION_USES = f"""
@@ -177,7 +179,7 @@ WITH uses AS (
         WHEN 'pg_class'::regclass THEN d.objid
         END AS relid
     FROM pg_depend d
-    WHERE d.refclassid = 'pg_proc'::regclass AND d.refobjid >= {_USER_OID}
+    WHERE d.refclassid = 'pg_proc'::regclass AND d.refobjid >= {USER_OID}
 ), relations AS (  -- an index's use is also its table's
     SELECT procid, relid FROM uses
     UNION SELECT u.procid, x.indrelid FROM uses u JOIN pg_index x ON x.indexrelid = u.relid
@@ -188,8 +190,8 @@ JOIN pg_proc p ON p.oid = u.procid
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
 JOIN pg_class t ON t.oid = u.relid
 JOIN pg_namespace tn ON tn.oid = t.relnamespace
-WHERE t.relkind IN ('r', 'p', 'f', 'i', 'I') AND {_user("pn")}
-  AND {_own("'pg_proc'::regclass", "p.oid")}
+WHERE t.relkind IN ('r', 'p', 'f', 'i', 'I') AND {user_namespace("pn")}
+  AND {not_extension_member("'pg_proc'::regclass", "p.oid")}
 """
 
 INHERITED_CONSTRAINTS = f"""
@@ -198,7 +200,7 @@ FROM pg_constraint k
 JOIN pg_class t ON t.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE ((k.conparentid <> 0 AND k.contype = 'f') OR (k.contype = 'c' AND NOT k.conislocal))
-  AND {_user("n")}
+  AND {user_namespace("n")}
 """
 
 INDEXES = f"""
@@ -206,7 +208,7 @@ SELECT n.nspname, i.relname, pg_get_indexdef(i.oid)
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_namespace n ON n.oid = i.relnamespace
-WHERE {_user("n")} AND {_own("'pg_class'::regclass", "i.oid")}
+WHERE {user_namespace("n")} AND {not_extension_member("'pg_class'::regclass", "i.oid")}
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k
                   WHERE k.conindid = i.oid AND k.contype IN ('p', 'u', 'x'))
 """
@@ -220,7 +222,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 JOIN pg_collation co ON co.oid = a.attcollation
 JOIN pg_namespace cn ON cn.oid = co.collnamespace
-WHERE c.oid >= {_USER_OID} AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.oid >= {USER_OID} AND a.attnum > 0 AND NOT a.attisdropped
   AND a.attcollation <> t.typcollation
-  AND {_user("n")} AND {_own("'pg_class'::regclass", "c.oid")}
+  AND {user_namespace("n")} AND {not_extension_member("'pg_class'::regclass", "c.oid")}
 """

@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from app.schema.catalog import queries
+from app.schema.catalog import privilege_queries, queries
 from app.schema.catalog.model import (
     Address,
     Catalog,
     ColumnCollation,
+    ColumnGrants,
     Comment,
+    DefaultPrivileges,
     DomainConstraint,
     DomainDetail,
     FunctionUse,
+    Grant,
+    Grantee,
     IndexAttachment,
     IndexDefinition,
     InheritedConstraint,
     Owner,
+    PrivilegedObject,
     RelationFlags,
     SequenceOptions,
 )
@@ -40,6 +45,16 @@ def read_catalog(query: Query) -> Catalog:
         indexes=tuple(sorted(IndexDefinition(*row) for row in query(queries.INDEXES))),
         inherited_constraints=tuple(
             sorted(InheritedConstraint(*row) for row in query(queries.INHERITED_CONSTRAINTS))
+        ),
+        privileged=tuple(sorted(_privileged(row) for row in query(privilege_queries.OBJECTS))),
+        column_grants=tuple(
+            sorted(_column_grants(row) for row in query(privilege_queries.COLUMNS))
+        ),
+        default_privileges=tuple(
+            sorted(
+                (_default_privileges(row) for row in query(privilege_queries.DEFAULTS)),
+                key=lambda d: (d.role, d.schema or "", d.objtype),
+            )
         ),
     )
 
@@ -72,3 +87,27 @@ def _domain(row: Sequence[Any]) -> DomainDetail:
     schema, name, base_type, collation, default, not_null, constraints = row
     checks = tuple(DomainConstraint(str(c[0]), str(c[1])) for c in constraints)
     return DomainDetail(schema, name, base_type, collation, default, not_null, checks)
+
+
+def _grants(rows: Sequence[Sequence[str]]) -> tuple[Grant, ...]:
+    return tuple(sorted(Grant(Grantee(k, n), p, g == "true") for k, n, p, g in rows))
+
+
+def _privileged(row: Sequence[Any]) -> PrivilegedObject:
+    kind, name, schema, bare_name, owner_kind, owner_name, follows_table, grants, defaults = row
+    owner = Grantee(owner_kind, owner_name)
+    return PrivilegedObject(
+        kind, name, schema, bare_name, owner, follows_table, _grants(grants), _grants(defaults)
+    )
+
+
+def _default_privileges(row: Sequence[Any]) -> DefaultPrivileges:
+    role_kind, role_name, schema, objtype, grants, builtin = row
+    return DefaultPrivileges(
+        Grantee(role_kind, role_name), schema, objtype, _grants(grants), _grants(builtin)
+    )
+
+
+def _column_grants(row: Sequence[Any]) -> ColumnGrants:
+    table, schema, table_name, column, grants = row
+    return ColumnGrants(table, schema, table_name, column, _grants(grants))

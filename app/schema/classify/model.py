@@ -31,6 +31,8 @@ class Hazard:
     """Cannot run inside a transaction block; the executor runs it alone in autocommit."""
     RENAMES_OBJECT: Final = "renames_object"
     """Clients that use the old name break."""
+    REVOKES_PRIVILEGES: Final = "revokes_privileges"
+    """Roles lose access they had: their clients' queries start failing."""
 
 
 ROW_HAZARDS: Final = frozenset(

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from pglast import ast
-from pglast.enums import CmdType, DropBehavior, ObjectType
+from pglast.enums import CmdType, DropBehavior, ObjectType, RoleSpecType
 
 from app.schema.classify import altertable, maintenance
 from app.schema.classify.model import (
@@ -228,6 +228,24 @@ def _opaque(what: str) -> Rule:
     return lambda _node, _context: destroys(f"{what}, whose effects cannot be analysed")
 
 
+def _grant(node: ast.GrantStmt, _context: ClassificationContext) -> Effect:
+    if node.is_grant:
+        return NOTHING
+    privileges = ", ".join((p.priv_name or "").upper() for p in node.privileges or ()) or "ALL"
+    roles = ", ".join(_grantee(r) for r in node.grantees or ())
+    what = render(node.objects or ())
+    reason = f"revokes {privileges} on {what} from {roles}"
+    return hazard(Hazard.REVOKES_PRIVILEGES, reason)
+
+
+def _grantee(role: ast.RoleSpec) -> str:
+    if role.roletype == RoleSpecType.ROLESPEC_PUBLIC:
+        return "PUBLIC"
+    if role.rolename is None:
+        return "CURRENT_USER"
+    return show(role.rolename)
+
+
 def _roles(node: Any) -> list[str]:
     return [
         role.rolename or role.roletype.name
@@ -275,6 +293,7 @@ RULES: Final[dict[type[ast.Node], Rule]] = {
     ast.DropOwnedStmt: _drop_owned,
     ast.DropUserMappingStmt: _drop_user_mapping,
     ast.AlterOpFamilyStmt: _alter_op_family,
+    ast.GrantStmt: _grant,
 }  # fmt: skip
 
 

@@ -12,6 +12,6 @@ SQL the corrections write quotes every identifier and writes every value (a comm
 enum label) as a literal (``sqlnames.py``), so no name or text can change a statement.
 """
 
-from app.schema.corrections.differ import CorrectedDiffer
+from app.schema.corrections.differ import CorrectedDiffer, engine_differ
 
-__all__ = ["CorrectedDiffer"]
+__all__ = ["CorrectedDiffer", "engine_differ"]

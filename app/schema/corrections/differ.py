@@ -18,12 +18,13 @@ from app.schema.corrections.index_definitions import rebuild_indexes_with_change
 from app.schema.corrections.matview_indexes import restore_matview_indexes
 from app.schema.corrections.partition_indexes import fix_partition_indexes
 from app.schema.corrections.partition_order import create_partitions_after_parents
+from app.schema.corrections.privileges import sync_owners_and_privileges
 from app.schema.corrections.relations import sync_relation_flags
 from app.schema.corrections.sequence_ownership import release_sequences_first
 from app.schema.corrections.sequences import sync_sequence_options
 from app.schema.corrections.serial_to_identity import drop_serial_sequence_before_identity
 from app.schema.corrections.statements import ParsedStatement
-from app.schema.differ import SchemaDiffer
+from app.schema.differ import MigraDiffer, SchemaDiffer
 from app.schema.inspection import InspectedSchema
 
 Correction = Callable[
@@ -66,3 +67,10 @@ class CorrectedDiffer:
         for correction in self.corrections:
             statements = correction(statements, current, desired)
         return [s.sql.strip().rstrip(";").rstrip() for s in statements]
+
+
+def engine_differ(*, manage_privileges: bool = False) -> CorrectedDiffer:
+    """migra with every correction; owners and privileges too when the target manages them
+    (last: they apply to objects every other statement has created by then)."""
+    extra = (sync_owners_and_privileges,) if manage_privileges else ()
+    return CorrectedDiffer(MigraDiffer(), CORRECTIONS + extra)

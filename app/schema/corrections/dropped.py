@@ -79,3 +79,36 @@ def _names(names: list[str]) -> tuple[str, str]:
 
 def _relation(relation: Any) -> tuple[str, str]:
     return (relation.schemaname or "public", relation.relname)
+
+
+@dataclass
+class RemovedObjects:
+    """What a plan removes entirely: objects it drops (not just a trigger or policy of
+    them), schemas, and (schema, table, column) of dropped columns. What they carried, such
+    as an owner or privileges, does not survive, even when the plan creates them again."""
+
+    objects: set[tuple[str, str]] = field(default_factory=set)
+    schemas: set[str] = field(default_factory=set)
+    columns: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def removes(self, schema: str, name: str) -> bool:
+        return schema in self.schemas or (schema, name) in self.objects
+
+
+def removed_objects(statements: list[ParsedStatement]) -> RemovedObjects:
+    removed = RemovedObjects()
+    for statement in statements:
+        node = statement.node
+        if statement.kind == "DropStmt" and node.removeType not in _ON_TABLE:
+            for obj in node.objects:
+                names = _name_list(obj)
+                if node.removeType == ObjectType.OBJECT_SCHEMA:
+                    removed.schemas.update(names)
+                else:
+                    removed.objects.add(_names(names))
+        elif statement.kind == "AlterTableStmt":
+            schema, table = _relation(node.relation)
+            for command in node.cmds:
+                if getattr(command, "subtype", None) == AlterTableType.AT_DropColumn:
+                    removed.columns.add((schema, table, command.name))
+    return removed

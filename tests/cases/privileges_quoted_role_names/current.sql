@@ -1,0 +1,1 @@
+create table "Audit Log" (id bigint primary key, "Event" text);

@@ -1,0 +1,11 @@
+create schema billing;
+create sequence billing.invoice_numbers;
+create type billing.invoice_state as enum ('draft', 'sent');
+create domain billing.cents as bigint check (value >= 0);
+grant usage on schema billing to sg_case_reader;
+grant usage, create on schema billing to sg_case_writer;
+grant usage, select on sequence billing.invoice_numbers to sg_case_writer;
+revoke usage on type billing.invoice_state from public;
+grant usage on type billing.invoice_state to sg_case_reader;
+revoke usage on domain billing.cents from public;
+grant usage on domain billing.cents to sg_case_writer;
