@@ -86,6 +86,18 @@ class FunctionUse(NamedTuple):
     table_name: str
 
 
+class FunctionDependent(NamedTuple):
+    """A column default, CHECK constraint or index that calls a function (pg_depend)."""
+
+    function_schema: str
+    function_name: str
+    function_arguments: str  # pg_get_function_identity_arguments()
+    kind: str  # default, constraint or index
+    table_schema: str
+    table_name: str
+    member: str  # the column, constraint or index name
+
+
 class InheritedConstraint(NamedTuple):
     """A constraint that comes and goes with its parent's, never by itself: a CHECK a
     partition or child table only inherits (not ``conislocal``), or a foreign key
@@ -170,6 +182,7 @@ class Catalog:
     domains: tuple[DomainDetail, ...] = ()
     attachments: tuple[IndexAttachment, ...] = ()
     function_uses: tuple[FunctionUse, ...] = ()
+    function_dependents: tuple[FunctionDependent, ...] = ()
     inherited_constraints: tuple[InheritedConstraint, ...] = ()
     indexes: tuple[IndexDefinition, ...] = ()
     collations: tuple[ColumnCollation, ...] = ()

@@ -194,6 +194,31 @@ WHERE t.relkind IN ('r', 'p', 'f', 'i', 'I') AND {user_namespace("pn")}
   AND {not_extension_member("'pg_proc'::regclass", "p.oid")}
 """
 
+# What must go while a function is dropped and created again (its return type changes): a
+# column default, a table's own CHECK, or an index (not a partition's: its parent's
+# goes). Generated columns are left out: their expression cannot be put back in place.
+FUNCTION_DEPENDENTS = f"""
+SELECT pn.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+       CASE d.classid WHEN 'pg_attrdef'::regclass THEN 'default'
+                      WHEN 'pg_constraint'::regclass THEN 'constraint' ELSE 'index' END,
+       tn.nspname, t.relname, COALESCE(att.attname, k.conname, i.relname)
+FROM pg_depend d
+JOIN pg_proc p ON p.oid = d.refobjid
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid
+LEFT JOIN pg_attribute att
+     ON att.attrelid = ad.adrelid AND att.attnum = ad.adnum AND att.attgenerated = ''
+LEFT JOIN pg_constraint k ON d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
+     AND k.contype = 'c' AND k.conrelid <> 0 AND k.conislocal
+LEFT JOIN pg_class i ON d.classid = 'pg_class'::regclass AND i.oid = d.objid
+     AND i.relkind IN ('i', 'I') AND NOT i.relispartition
+LEFT JOIN pg_index x ON x.indexrelid = i.oid
+JOIN pg_class t ON t.oid = COALESCE(att.attrelid, k.conrelid, x.indrelid)
+JOIN pg_namespace tn ON tn.oid = t.relnamespace
+WHERE d.refclassid = 'pg_proc'::regclass AND d.refobjid >= {USER_OID} AND d.deptype = 'n'
+  AND {user_namespace("pn")} AND {not_extension_member("'pg_proc'::regclass", "p.oid")}
+"""
+
 INHERITED_CONSTRAINTS = f"""
 SELECT n.nspname, t.relname, k.conname
 FROM pg_constraint k

@@ -15,6 +15,7 @@ from app.schema.catalog.model import (
     DefaultPrivileges,
     DomainConstraint,
     DomainDetail,
+    FunctionDependent,
     FunctionUse,
     Grant,
     Grantee,
@@ -41,6 +42,9 @@ def read_catalog(query: Query) -> Catalog:
         domains=tuple(sorted(_domain(row) for row in query(queries.DOMAINS))),
         attachments=tuple(sorted(IndexAttachment(*row) for row in query(queries.ATTACHMENTS))),
         function_uses=tuple(sorted(FunctionUse(*row) for row in query(queries.FUNCTION_USES))),
+        function_dependents=tuple(
+            sorted(FunctionDependent(*row) for row in query(queries.FUNCTION_DEPENDENTS))
+        ),
         collations=tuple(sorted(ColumnCollation(*r) for r in query(queries.COLUMN_COLLATIONS))),
         indexes=tuple(sorted(IndexDefinition(*row) for row in query(queries.INDEXES))),
         inherited_constraints=tuple(

@@ -12,7 +12,7 @@ from app.schema.corrections.domain_changes import alter_changed_domains
 from app.schema.corrections.domains import create_and_drop_domains
 from app.schema.corrections.existing_tables import skip_creating_existing_tables
 from app.schema.corrections.function_order import order_functions_around_tables
-from app.schema.corrections.function_returns import drop_functions_whose_return_type_changes
+from app.schema.corrections.function_returns import replace_functions_whose_return_type_changes
 from app.schema.corrections.generated_columns import recreate_changed_generated_columns
 from app.schema.corrections.index_definitions import rebuild_indexes_with_changed_definitions
 from app.schema.corrections.matview_indexes import restore_matview_indexes
@@ -44,9 +44,9 @@ CORRECTIONS: tuple[Correction, ...] = (
     recreate_changed_generated_columns,
     drop_serial_sequence_before_identity,
     keep_constraints_as_postgresql_has_them,
-    drop_functions_whose_return_type_changes,
     order_functions_around_tables,
     rebuild_indexes_with_changed_definitions,
+    replace_functions_whose_return_type_changes,
     collate_new_columns,
     release_sequences_first,
     sync_sequence_options,

@@ -29,13 +29,13 @@ def order_functions_around_tables(
     result = list(statements)
     for function, tables in _uses(desired).items():
         created = [s for s in result if _created_function(s) == function]
-        touching = [i for i, s in enumerate(result) if _touched_table(s) in tables]
+        touching = [i for i, s in enumerate(result) if touched_table(s) in tables]
         if created and touching and result.index(created[0]) > touching[0]:
             result.remove(created[0])
             result.insert(touching[0], created[0])
     for function, tables in _uses(current).items():
         dropped = [s for s in result if function in _dropped_functions(s)]
-        touching = [i for i, s in enumerate(result) if _touched_table(s) in tables]
+        touching = [i for i, s in enumerate(result) if touched_table(s) in tables]
         if dropped and touching and result.index(dropped[0]) < touching[-1]:
             result.remove(dropped[0])
             result.insert(touching[-1], dropped[0])  # after the removal, -1 is past it
@@ -62,7 +62,7 @@ def _dropped_functions(statement: ParsedStatement) -> list[Key]:
     return [_key([n.sval for n in obj.objname]) for obj in statement.node.objects]
 
 
-def _touched_table(statement: ParsedStatement) -> Key | None:
+def touched_table(statement: ParsedStatement) -> Key | None:
     """The table a CREATE/ALTER/DROP TABLE or CREATE INDEX statement is about, or the
     index a DROP INDEX drops (function uses list indexes and their tables)."""
     node: Any = statement.node
