@@ -34,7 +34,7 @@ class RelationFlags(NamedTuple):
     force_rls: bool
     replica_identity: str  # pg_class.relreplident: d(efault), n(othing), f(ull), i(ndex)
     identity_index: str | None
-    options: tuple[str, ...]  # reloptions of views (check_option, security_barrier, …)
+    options: tuple[str, ...]  # reloptions: fillfactor, check_option, security_barrier, …
 
 
 class SequenceOptions(NamedTuple):
@@ -173,6 +173,29 @@ class DefaultPrivileges(NamedTuple):
     builtin_grants: tuple[Grant, ...]  # the built-in default for objtype and role
 
 
+class DefinedObject(NamedTuple):
+    """A rule or an extended statistics object, as PostgreSQL prints its definition."""
+
+    kind: str  # rule or statistics
+    schema: str  # the object's own schema (a rule's is its table's)
+    table_schema: str
+    table: str
+    name: str
+    definition: str  # pg_get_ruledef / pg_get_statisticsobjdef
+    statistics_target: int | None  # statistics: ALTER STATISTICS … SET STATISTICS
+
+
+class ColumnSettings(NamedTuple):
+    """A column's statistics target and storage where they are not the default."""
+
+    schema: str
+    table: str
+    column: str
+    statistics_target: int | None
+    storage: str | None  # pg_attribute.attstorage (p, e, m or x) when not the type's
+    type_storage: str  # the type's default storage
+
+
 @dataclass(frozen=True)
 class Catalog:
     comments: tuple[Comment, ...] = ()
@@ -186,6 +209,8 @@ class Catalog:
     inherited_constraints: tuple[InheritedConstraint, ...] = ()
     indexes: tuple[IndexDefinition, ...] = ()
     collations: tuple[ColumnCollation, ...] = ()
+    defined: tuple[DefinedObject, ...] = ()
+    column_settings: tuple[ColumnSettings, ...] = ()
     privileged: tuple[PrivilegedObject, ...] = ()
     column_grants: tuple[ColumnGrants, ...] = ()
     default_privileges: tuple[DefaultPrivileges, ...] = ()

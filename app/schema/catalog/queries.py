@@ -121,7 +121,7 @@ RELATIONS = f"""
 SELECT n.nspname, c.relname, c.relkind::text, c.relforcerowsecurity, c.relreplident::text,
        (SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
         WHERE x.indrelid = c.oid AND x.indisreplident),
-       COALESCE(CASE WHEN c.relkind = 'v' THEN c.reloptions END, '{{}}')
+       COALESCE(c.reloptions, '{{}}')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {user_namespace("n")}
   AND {not_extension_member("'pg_class'::regclass", "c.oid")}
@@ -249,5 +249,37 @@ JOIN pg_collation co ON co.oid = a.attcollation
 JOIN pg_namespace cn ON cn.oid = co.collnamespace
 WHERE c.oid >= {USER_OID} AND a.attnum > 0 AND NOT a.attisdropped
   AND a.attcollation <> t.typcollation
+  AND {user_namespace("n")} AND {not_extension_member("'pg_class'::regclass", "c.oid")}
+"""
+
+# Rules (not a view's own _RETURN rule) and extended statistics, with the definitions
+# PostgreSQL prints for them.
+DEFINED_OBJECTS = f"""
+SELECT 'rule', n.nspname, n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), NULL::int
+FROM pg_rewrite r
+JOIN pg_class c ON c.oid = r.ev_class
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE r.rulename <> '_RETURN' AND c.oid >= {USER_OID} AND {user_namespace("n")}
+  AND {not_extension_member("'pg_class'::regclass", "c.oid")}
+UNION ALL
+SELECT 'statistics', sn.nspname, n.nspname, c.relname, s.stxname,
+       pg_get_statisticsobjdef(s.oid), NULLIF(s.stxstattarget, -1)
+FROM pg_statistic_ext s
+JOIN pg_namespace sn ON sn.oid = s.stxnamespace
+JOIN pg_class c ON c.oid = s.stxrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE {user_namespace("sn")} AND {not_extension_member("'pg_statistic_ext'::regclass", "s.oid")}
+"""
+
+# Columns whose statistics target or storage is not the default.
+COLUMN_SETTINGS = f"""
+SELECT n.nspname, c.relname, a.attname, NULLIF(a.attstattarget, -1),
+       CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END, t.typstorage::text
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p', 'm', 'f')
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+WHERE c.oid >= {USER_OID} AND a.attnum > 0 AND NOT a.attisdropped
+  AND (COALESCE(a.attstattarget, -1) <> -1 OR a.attstorage <> t.typstorage)
   AND {user_namespace("n")} AND {not_extension_member("'pg_class'::regclass", "c.oid")}
 """

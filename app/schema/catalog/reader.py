@@ -11,8 +11,10 @@ from app.schema.catalog.model import (
     Catalog,
     ColumnCollation,
     ColumnGrants,
+    ColumnSettings,
     Comment,
     DefaultPrivileges,
+    DefinedObject,
     DomainConstraint,
     DomainDetail,
     FunctionDependent,
@@ -50,6 +52,10 @@ def read_catalog(query: Query) -> Catalog:
         inherited_constraints=tuple(
             sorted(InheritedConstraint(*row) for row in query(queries.INHERITED_CONSTRAINTS))
         ),
+        defined=tuple(sorted(_defined(row) for row in query(queries.DEFINED_OBJECTS))),
+        column_settings=tuple(
+            sorted(ColumnSettings(*row) for row in query(queries.COLUMN_SETTINGS))
+        ),
         privileged=tuple(sorted(_privileged(row) for row in query(privilege_queries.OBJECTS))),
         column_grants=tuple(
             sorted(_column_grants(row) for row in query(privilege_queries.COLUMNS))
@@ -75,8 +81,10 @@ def _comment(row: Sequence[Any]) -> Comment:
 
 
 def _relation(row: Sequence[Any]) -> RelationFlags:
+    """Options keep PostgreSQL's order (the order they were set in, as pg_dump writes
+    them); the corrections compare them as sets."""
     schema, name, relkind, force, replident, index, options = row
-    return RelationFlags(schema, name, relkind, force, replident, index, tuple(sorted(options)))
+    return RelationFlags(schema, name, relkind, force, replident, index, tuple(options))
 
 
 def _sequence(row: Sequence[Any]) -> SequenceOptions:
@@ -91,6 +99,14 @@ def _domain(row: Sequence[Any]) -> DomainDetail:
     schema, name, base_type, collation, default, not_null, constraints = row
     checks = tuple(DomainConstraint(str(c[0]), str(c[1])) for c in constraints)
     return DomainDetail(schema, name, base_type, collation, default, not_null, checks)
+
+
+def _defined(row: Sequence[Any]) -> DefinedObject:
+    """Definitions without pg_get_ruledef's closing semicolon."""
+    kind, schema, table_schema, table, name, definition, target = row
+    return DefinedObject(
+        kind, schema, table_schema, table, name, definition.rstrip().rstrip(";"), target
+    )
 
 
 def _grants(rows: Sequence[Sequence[str]]) -> tuple[Grant, ...]:

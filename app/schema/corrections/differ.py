@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.schema.corrections.column_collations import collate_new_columns
+from app.schema.corrections.column_settings import sync_column_settings
 from app.schema.corrections.comments import sync_comments
 from app.schema.corrections.constraints import keep_constraints_as_postgresql_has_them
+from app.schema.corrections.defined_objects import sync_rules_and_statistics
 from app.schema.corrections.dependent_views import recreate_views_around_type_changes
 from app.schema.corrections.domain_changes import alter_changed_domains
 from app.schema.corrections.domains import create_and_drop_domains
@@ -51,6 +53,8 @@ CORRECTIONS: tuple[Correction, ...] = (
     release_sequences_first,
     sync_sequence_options,
     sync_relation_flags,
+    sync_column_settings,
+    sync_rules_and_statistics,
     sync_comments,
 )
 

@@ -1,5 +1,6 @@
 """Table and view settings migra does not read: FORCE ROW LEVEL SECURITY, REPLICA
-IDENTITY, and view options (``check_option``, ``security_barrier``, ``security_invoker``).
+IDENTITY, storage parameters of tables and materialized views (``fillfactor``,
+``autovacuum_*``, …) and view options (``check_option``, ``security_barrier``, …).
 
 Each setting is compared against what the relation will have once the plan's other
 statements ran: its current setting, or PostgreSQL's default when the plan creates the
@@ -19,6 +20,7 @@ from app.schema.inspection import InspectedSchema
 
 _REPLICA_IDENTITY = {"d": "DEFAULT", "n": "NOTHING", "f": "FULL"}
 _TABLES = ("r", "p")
+_WORDS = {"r": "TABLE", "p": "TABLE", "v": "VIEW", "m": "MATERIALIZED VIEW"}
 
 
 def sync_relation_flags(
@@ -71,8 +73,8 @@ def _alters(old: RelationFlags, new: RelationFlags) -> list[str]:
         )
     if new.relkind in _TABLES and _identity(old) != _identity(new):
         alters.append(f"ALTER TABLE {name} REPLICA IDENTITY {_identity(new)}")
-    if new.relkind == "v" and old.options != new.options:
-        alters.extend(_view_options(name, old.options, new.options))
+    if old.options != new.options:
+        alters.extend(_options(f"ALTER {_WORDS[new.relkind]} {name}", old.options, new.options))
     return alters
 
 
@@ -82,13 +84,11 @@ def _identity(flags: RelationFlags) -> str:
     return _REPLICA_IDENTITY[flags.replica_identity]
 
 
-def _view_options(name: str, old: tuple[str, ...], new: tuple[str, ...]) -> list[str]:
+def _options(alter: str, old: tuple[str, ...], new: tuple[str, ...]) -> list[str]:
     """reloptions are ``name=value`` strings; values are written as literals."""
     gone = sorted({o.split("=", 1)[0] for o in old} - {o.split("=", 1)[0] for o in new})
-    alters = [f"ALTER VIEW {name} RESET ({', '.join(gone)})"] if gone else []
+    alters = [f"{alter} RESET ({', '.join(gone)})"] if gone else []
     if new and set(new) != set(old):
         pairs = (o.split("=", 1) for o in new)
-        alters.append(
-            f"ALTER VIEW {name} SET ({', '.join(f'{k} = {literal(v)}' for k, v in pairs)})"
-        )
+        alters.append(f"{alter} SET ({', '.join(f'{k} = {literal(v)}' for k, v in pairs)})")
     return alters
