@@ -196,6 +196,17 @@ class ColumnSettings(NamedTuple):
     type_storage: str  # the type's default storage
 
 
+class CollationDetail(NamedTuple):
+    schema: str
+    name: str
+    provider: str  # pg_collation.collprovider: c (libc), i (icu), b (builtin)
+    deterministic: bool
+    lc_collate: str | None
+    lc_ctype: str | None
+    locale: str | None  # ICU (or builtin) locale
+    icu_rules: str | None
+
+
 @dataclass(frozen=True)
 class Catalog:
     comments: tuple[Comment, ...] = ()
@@ -210,6 +221,7 @@ class Catalog:
     indexes: tuple[IndexDefinition, ...] = ()
     collations: tuple[ColumnCollation, ...] = ()
     defined: tuple[DefinedObject, ...] = ()
+    collation_details: tuple[CollationDetail, ...] = ()
     column_settings: tuple[ColumnSettings, ...] = ()
     privileged: tuple[PrivilegedObject, ...] = ()
     column_grants: tuple[ColumnGrants, ...] = ()

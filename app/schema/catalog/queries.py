@@ -30,6 +30,9 @@ def not_extension_member(cls: str, oid: str) -> str:
     return _NOT_EXTENSION_MEMBER.format(cls=cls, oid=oid)
 
 
+# Kinds whose address is (schema, name) and that are their own owner for comments.
+_SCHEMA_FIRST = "('collation', 'statistics object')"
+
 # Comments with the object they describe and the objects whose drop takes them along (the
 # relation of a column, constraint, trigger, policy or index; the type of a domain
 # constraint; the function or type itself).
@@ -59,7 +62,9 @@ WITH described AS (
 )
 SELECT a.type, a.object_names, a.object_args, x.description,
        rn.nspname, r.relname, tn.nspname, t.relname,
-       yn.nspname, y.typname, pn.nspname, p.proname
+       yn.nspname, y.typname, pn.nspname, p.proname,
+       CASE WHEN a.type IN {_SCHEMA_FIRST} THEN a.object_names[1] END,
+       CASE WHEN a.type IN {_SCHEMA_FIRST} THEN a.object_names[2] END
 FROM described x
 CROSS JOIN LATERAL pg_identify_object_as_address(x.classoid, x.objoid, x.objsubid) a
 LEFT JOIN pg_class r ON r.oid = x.relid
@@ -72,7 +77,8 @@ LEFT JOIN pg_namespace yn ON yn.oid = y.typnamespace
 LEFT JOIN pg_proc p ON p.oid = x.procid
 LEFT JOIN pg_namespace pn ON pn.oid = p.pronamespace
 LEFT JOIN pg_namespace sn ON sn.nspname = COALESCE(
-    rn.nspname, yn.nspname, pn.nspname, CASE WHEN a.type = 'schema' THEN a.object_names[1] END)
+    rn.nspname, yn.nspname, pn.nspname,
+    CASE WHEN a.type = 'schema' OR a.type IN {_SCHEMA_FIRST} THEN a.object_names[1] END)
 WHERE a.type IS NOT NULL
   AND CASE WHEN sn.oid IS NULL THEN a.type = 'extension' ELSE {user_namespace("sn")} END
   AND {not_extension_member("x.classoid", "x.objoid")}
@@ -109,6 +115,15 @@ FROM (
     SELECT 'pg_type'::regclass, y.oid, 0, y.typnamespace FROM pg_type y
     WHERE y.oid >= {USER_OID} AND (y.typtype IN ('d', 'e', 'r', 'm')
        OR (y.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = y.typrelid) = 'c'))
+    UNION ALL
+    SELECT 'pg_collation'::regclass, oid, 0, collnamespace FROM pg_collation
+    WHERE oid >= {USER_OID}
+    UNION ALL
+    SELECT 'pg_statistic_ext'::regclass, oid, 0, stxnamespace FROM pg_statistic_ext
+    UNION ALL
+    SELECT 'pg_rewrite'::regclass, w.oid, 0, c.relnamespace
+    FROM pg_rewrite w JOIN pg_class c ON c.oid = w.ev_class
+    WHERE w.oid >= {USER_OID} AND w.rulename <> '_RETURN'
     UNION ALL
     SELECT 'pg_namespace'::regclass, oid, 0, oid FROM pg_namespace
 ) o
@@ -282,4 +297,16 @@ JOIN pg_type t ON t.oid = a.atttypid
 WHERE c.oid >= {USER_OID} AND a.attnum > 0 AND NOT a.attisdropped
   AND (COALESCE(a.attstattarget, -1) <> -1 OR a.attstorage <> t.typstorage)
   AND {user_namespace("n")} AND {not_extension_member("'pg_class'::regclass", "c.oid")}
+"""
+
+# Collations with every field CREATE COLLATION takes; read through to_jsonb, as the ICU
+# locale column was renamed (colliculocale in 15 and 16, colllocale from 17).
+COLLATIONS = f"""
+SELECT n.nspname, c.collname, c.collprovider::text, c.collisdeterministic,
+       to_jsonb(c) ->> 'collcollate', to_jsonb(c) ->> 'collctype',
+       COALESCE(to_jsonb(c) ->> 'colliculocale', to_jsonb(c) ->> 'colllocale'),
+       to_jsonb(c) ->> 'collicurules'
+FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
+WHERE c.oid >= {USER_OID} AND {user_namespace("n")}
+  AND {not_extension_member("'pg_collation'::regclass", "c.oid")}
 """

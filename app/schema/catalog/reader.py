@@ -9,6 +9,7 @@ from app.schema.catalog import privilege_queries, queries
 from app.schema.catalog.model import (
     Address,
     Catalog,
+    CollationDetail,
     ColumnCollation,
     ColumnGrants,
     ColumnSettings,
@@ -52,6 +53,9 @@ def read_catalog(query: Query) -> Catalog:
         inherited_constraints=tuple(
             sorted(InheritedConstraint(*row) for row in query(queries.INHERITED_CONSTRAINTS))
         ),
+        collation_details=tuple(
+            sorted(CollationDetail(*row) for row in query(queries.COLLATIONS))
+        ),
         defined=tuple(sorted(_defined(row) for row in query(queries.DEFINED_OBJECTS))),
         column_settings=tuple(
             sorted(ColumnSettings(*row) for row in query(queries.COLUMN_SETTINGS))
@@ -75,7 +79,7 @@ def _address(row: Sequence[Any]) -> Address:
 
 def _comment(row: Sequence[Any]) -> Comment:
     kind, names, args = _address(row)
-    pairs = (row[4:6], row[6:8], row[8:10], row[10:12])
+    pairs = (row[4:6], row[6:8], row[8:10], row[10:12], row[12:14])
     owners: tuple[Owner, ...] = tuple((s, n) for s, n in pairs if s is not None)
     return Comment(kind, names, args, owners, row[3])
 

@@ -16,7 +16,13 @@ from app.schema.corrections.sqlnames import dotted, ident, literal_or_null
 from app.schema.corrections.statements import ParsedStatement, catalog_of
 from app.schema.inspection import InspectedSchema
 
-_ON_RELATION = {"table constraint": "CONSTRAINT", "trigger": "TRIGGER", "policy": "POLICY"}
+_ON_RELATION = {
+    "table constraint": "CONSTRAINT",
+    "trigger": "TRIGGER",
+    "policy": "POLICY",
+    "rule": "RULE",
+}
+_KEYWORDS = {"statistics object": "STATISTICS"}
 _ROUTINES = ("function", "procedure", "aggregate")
 
 
@@ -69,4 +75,4 @@ def _target(kind: str, names: tuple[str, ...], args: tuple[str, ...]) -> str:
         return f"{kind.upper()} {dotted(names)}({', '.join(args)})"
     if kind == "type":
         return f"TYPE {names[0]}"
-    return f"{kind.upper()} {dotted(names)}"
+    return f"{_KEYWORDS.get(kind, kind.upper())} {dotted(names)}"

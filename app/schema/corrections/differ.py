@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.schema.corrections.collations import write_collations
 from app.schema.corrections.column_collations import collate_new_columns
 from app.schema.corrections.column_settings import sync_column_settings
 from app.schema.corrections.comments import sync_comments
@@ -37,6 +38,7 @@ Correction = Callable[
 # as they restore what any drop in the final plan takes away).
 CORRECTIONS: tuple[Correction, ...] = (
     skip_creating_existing_tables,
+    write_collations,
     create_and_drop_domains,
     alter_changed_domains,
     recreate_views_around_type_changes,

@@ -1,0 +1,1 @@
+create table people (id bigint primary key, name text);
