@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psycopg
 import pytest
-from pglast import parse_sql
+from pglast import ast, parse_sql
+from pglast.enums import ObjectType
 
 from app.pg import connect
 from app.schema.apply import apply_plan
@@ -59,7 +61,7 @@ def test_case_plans_applies_and_converges(
 ) -> None:
     folder = CASES_DIR / case
     expect = CaseExpectations.of(folder)
-    _require_extensions(folder, databases.server_url)
+    _require_server_features(folder, databases.server_url)
     url = databases.create((folder / "current.sql").read_text())
     files = [SchemaFile(f"{case}/desired.sql", (folder / "desired.sql").read_text())]
     inputs = PlanInputs(target=case, target_url=url, files=files)
@@ -74,21 +76,42 @@ def test_case_plans_applies_and_converges(
     assert not difference, difference.describe("the applied database", "desired.sql")
 
 
-def _require_extensions(folder: Path, server_url: str) -> None:
-    """Skip a case whose SQL creates an extension this server cannot install (the embedded
-    pgserver ships no contrib modules); the same case runs where the server has them."""
-    wanted = set()
+def _require_server_features(folder: Path, server_url: str) -> None:
+    """Skip a case whose SQL needs what this server lacks: an extension it cannot install,
+    or ICU collations (the embedded pgserver ships neither contrib modules nor ICU); the
+    same case runs where the server has them."""
+    extensions, icu = set(), False
     for name in ("current.sql", "desired.sql"):
         for raw in parse_sql((folder / name).read_text()):
-            if type(raw.stmt).__name__ == "CreateExtensionStmt":
-                wanted.add(raw.stmt.extname)
-    if not wanted:
+            if isinstance(raw.stmt, ast.CreateExtensionStmt):
+                extensions.add(raw.stmt.extname)
+            icu = icu or _creates_icu_collation(raw.stmt)
+    if not extensions and not icu:
         return
     with connect(server_url) as conn:
-        rows = conn.execute("SELECT name FROM pg_available_extensions").fetchall()
-    missing = sorted(wanted - {row[0] for row in rows})
-    if missing:
+        available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
+    if missing := sorted(extensions - available):
         pytest.skip(f"this PostgreSQL server cannot install extension(s) {', '.join(missing)}")
+    if icu and not _supports_icu(server_url):
+        pytest.skip("this PostgreSQL server is built without ICU")
+
+
+def _supports_icu(server_url: str) -> bool:
+    """Whether an ICU collation can be created (tried, then rolled back)."""
+    with connect(server_url) as conn:
+        try:
+            with conn.transaction(force_rollback=True):
+                conn.execute("CREATE COLLATION sg_icu_probe (provider = icu, locale = 'und')")
+        except psycopg.errors.FeatureNotSupported:
+            return False
+    return True
+
+
+def _creates_icu_collation(node: ast.Node) -> bool:
+    if not isinstance(node, ast.DefineStmt) or node.kind != ObjectType.OBJECT_COLLATION:
+        return False
+    providers = [d.arg for d in node.definition or () if d.defname == "provider"]
+    return any(n.sval == "icu" for p in providers for n in getattr(p, "names", ()))
 
 
 def _desired_dump(folder: Path, databases: DatabaseFactory, privileges: bool) -> Counter[str]:
