@@ -207,6 +207,17 @@ class CollationDetail(NamedTuple):
     icu_rules: str | None
 
 
+class RangeType(NamedTuple):
+    schema: str
+    name: str
+    subtype: str  # format_type(): SQL text
+    opclass: str | None  # quoted, when not the subtype's default
+    collation: str | None  # quoted, when not the subtype's default
+    canonical: str | None  # function names as regproc prints them
+    subtype_diff: str | None
+    multirange: str | None  # format_type() of the multirange type (PostgreSQL 14 on)
+
+
 @dataclass(frozen=True)
 class Catalog:
     comments: tuple[Comment, ...] = ()
@@ -222,6 +233,7 @@ class Catalog:
     collations: tuple[ColumnCollation, ...] = ()
     defined: tuple[DefinedObject, ...] = ()
     collation_details: tuple[CollationDetail, ...] = ()
+    ranges: tuple[RangeType, ...] = ()
     column_settings: tuple[ColumnSettings, ...] = ()
     privileged: tuple[PrivilegedObject, ...] = ()
     column_grants: tuple[ColumnGrants, ...] = ()

@@ -310,3 +310,23 @@ FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
 WHERE c.oid >= {USER_OID} AND {user_namespace("n")}
   AND {not_extension_member("'pg_collation'::regclass", "c.oid")}
 """
+
+# Range types (schemainspect reads none), with what CREATE TYPE … AS RANGE takes; options
+# left at their default (the subtype's opclass and collation) are NULL.
+RANGE_TYPES = f"""
+SELECT n.nspname, t.typname, format_type(r.rngsubtype, NULL),
+       (SELECT quote_ident(opn.nspname) || '.' || quote_ident(opc.opcname)
+        FROM pg_opclass opc JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
+        WHERE opc.oid = r.rngsubopc AND NOT opc.opcdefault),
+       (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+        FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
+        WHERE co.oid = r.rngcollation
+          AND r.rngcollation <> (SELECT typcollation FROM pg_type WHERE oid = r.rngsubtype)),
+       NULLIF(r.rngcanonical::text, '-'), NULLIF(r.rngsubdiff::text, '-'),
+       format_type((to_jsonb(r) ->> 'rngmultitypid')::oid, NULL)
+FROM pg_range r
+JOIN pg_type t ON t.oid = r.rngtypid
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.oid >= {USER_OID} AND {user_namespace("n")}
+  AND {not_extension_member("'pg_type'::regclass", "t.oid")}
+"""

@@ -27,6 +27,7 @@ from app.schema.catalog.model import (
     InheritedConstraint,
     Owner,
     PrivilegedObject,
+    RangeType,
     RelationFlags,
     SequenceOptions,
 )
@@ -56,6 +57,7 @@ def read_catalog(query: Query) -> Catalog:
         collation_details=tuple(
             sorted(CollationDetail(*row) for row in query(queries.COLLATIONS))
         ),
+        ranges=tuple(sorted(RangeType(*row) for row in query(queries.RANGE_TYPES))),
         defined=tuple(sorted(_defined(row) for row in query(queries.DEFINED_OBJECTS))),
         column_settings=tuple(
             sorted(ColumnSettings(*row) for row in query(queries.COLUMN_SETTINGS))

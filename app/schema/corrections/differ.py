@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from app.schema.corrections.collations import write_collations
 from app.schema.corrections.column_collations import collate_new_columns
+from app.schema.corrections.column_order import add_columns_in_desired_order
 from app.schema.corrections.column_settings import sync_column_settings
 from app.schema.corrections.comments import sync_comments
 from app.schema.corrections.constraints import keep_constraints_as_postgresql_has_them
@@ -22,6 +23,7 @@ from app.schema.corrections.matview_indexes import restore_matview_indexes
 from app.schema.corrections.partition_indexes import fix_partition_indexes
 from app.schema.corrections.partition_order import create_partitions_after_parents
 from app.schema.corrections.privileges import sync_owners_and_privileges
+from app.schema.corrections.ranges import sync_range_types
 from app.schema.corrections.relations import sync_relation_flags
 from app.schema.corrections.sequence_ownership import release_sequences_first
 from app.schema.corrections.sequences import sync_sequence_options
@@ -38,7 +40,9 @@ Correction = Callable[
 # as they restore what any drop in the final plan takes away).
 CORRECTIONS: tuple[Correction, ...] = (
     skip_creating_existing_tables,
+    add_columns_in_desired_order,
     write_collations,
+    sync_range_types,
     create_and_drop_domains,
     alter_changed_domains,
     recreate_views_around_type_changes,

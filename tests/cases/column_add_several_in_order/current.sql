@@ -1,0 +1,1 @@
+create table shipments (id bigint primary key, carrier text);

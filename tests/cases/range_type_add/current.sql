@@ -1,0 +1,1 @@
+create table bookings (id bigint primary key);
