@@ -218,6 +218,14 @@ class RangeType(NamedTuple):
     multirange: str | None  # format_type() of the multirange type (PostgreSQL 14 on)
 
 
+class InheritedColumn(NamedTuple):
+    """A column a table has only from its INHERITS parents (``attislocal`` is false)."""
+
+    schema: str
+    table: str
+    column: str
+
+
 @dataclass(frozen=True)
 class Catalog:
     comments: tuple[Comment, ...] = ()
@@ -234,6 +242,7 @@ class Catalog:
     defined: tuple[DefinedObject, ...] = ()
     collation_details: tuple[CollationDetail, ...] = ()
     ranges: tuple[RangeType, ...] = ()
+    inherited_columns: tuple[InheritedColumn, ...] = ()
     column_settings: tuple[ColumnSettings, ...] = ()
     privileged: tuple[PrivilegedObject, ...] = ()
     column_grants: tuple[ColumnGrants, ...] = ()

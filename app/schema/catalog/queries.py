@@ -330,3 +330,13 @@ JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE t.oid >= {USER_OID} AND {user_namespace("n")}
   AND {not_extension_member("'pg_type'::regclass", "t.oid")}
 """
+
+# Columns a table only inherits (INHERITS, not partitions): not written in its CREATE TABLE.
+INHERITED_COLUMNS = f"""
+SELECT n.nspname, c.relname, a.attname
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.oid >= {USER_OID} AND a.attnum > 0 AND NOT a.attisdropped AND NOT a.attislocal
+  AND {user_namespace("n")}
+"""

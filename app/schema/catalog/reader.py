@@ -24,6 +24,7 @@ from app.schema.catalog.model import (
     Grantee,
     IndexAttachment,
     IndexDefinition,
+    InheritedColumn,
     InheritedConstraint,
     Owner,
     PrivilegedObject,
@@ -58,6 +59,9 @@ def read_catalog(query: Query) -> Catalog:
             sorted(CollationDetail(*row) for row in query(queries.COLLATIONS))
         ),
         ranges=tuple(sorted(RangeType(*row) for row in query(queries.RANGE_TYPES))),
+        inherited_columns=tuple(
+            sorted(InheritedColumn(*row) for row in query(queries.INHERITED_COLUMNS))
+        ),
         defined=tuple(sorted(_defined(row) for row in query(queries.DEFINED_OBJECTS))),
         column_settings=tuple(
             sorted(ColumnSettings(*row) for row in query(queries.COLUMN_SETTINGS))

@@ -19,6 +19,7 @@ from app.schema.corrections.function_order import order_functions_around_tables
 from app.schema.corrections.function_returns import replace_functions_whose_return_type_changes
 from app.schema.corrections.generated_columns import recreate_changed_generated_columns
 from app.schema.corrections.index_definitions import rebuild_indexes_with_changed_definitions
+from app.schema.corrections.inherited_columns import create_children_with_local_columns_only
 from app.schema.corrections.matview_indexes import restore_matview_indexes
 from app.schema.corrections.partition_indexes import fix_partition_indexes
 from app.schema.corrections.partition_order import create_partitions_after_parents
@@ -41,6 +42,7 @@ Correction = Callable[
 CORRECTIONS: tuple[Correction, ...] = (
     skip_creating_existing_tables,
     add_columns_in_desired_order,
+    create_children_with_local_columns_only,
     write_collations,
     sync_range_types,
     create_and_drop_domains,
