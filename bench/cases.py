@@ -222,7 +222,22 @@ def render(results: list[Outcome]) -> str:
             "/".join(f"{counts[(key, engine)][check]:>3}" for check in CHECKS) for engine in ENGINES
         ]
         lines.append(f"{key:<14}{len(sizes[key]):>6}  " + "  ".join(f"{c:>32}" for c in cells))
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *_summary(results)])
+
+
+def _summary(results: list[Outcome]) -> list[str]:
+    """The two headline rates: converged (applies, re-plan empty) and pg_dump-exact (all
+    three checks), per engine."""
+    lines = []
+    for label, needed in (("converged", CHECKS[:2]), ("pg_dump-exact", CHECKS)):
+        rates = []
+        for engine in ENGINES:
+            mine = [o for o in results if o.engine == engine]
+            passed = sum(all(c in o.passed for c in needed) for o in mine)
+            rate = 100 * passed / max(len(mine), 1)
+            rates.append(f"{engine} {rate:5.1f}% ({passed}/{len(mine)})")
+        lines.append(f"{label + ':':<15}" + "   ".join(rates))
+    return lines
 
 
 if __name__ == "__main__":
