@@ -163,7 +163,7 @@ SELECT n.nspname, y.typname, format_type(y.typbasetype, y.typtypmod),
         FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
         WHERE co.oid = y.typcollation AND y.typcollation <> b.typcollation),
        y.typdefault, y.typnotnull,
-       COALESCE((SELECT array_agg(ARRAY[k.conname, pg_get_constraintdef(k.oid)]
+       COALESCE((SELECT array_agg(ARRAY[k.conname::text, pg_get_constraintdef(k.oid)]
                                   ORDER BY k.conname)
                  FROM pg_constraint k WHERE k.contypid = y.oid AND k.contype = 'c'),
                 '{{}}')

@@ -1,0 +1,1 @@
+create table contacts (id bigint primary key);
