@@ -42,7 +42,7 @@ def keep_constraints_as_postgresql_has_them(
     kept = [
         s
         for s in statements
-        if not any(_skip(cmd, key, cloned, not_valid) for cmd, key in _constraint_cmds(s))
+        if not any(_skip(cmd, key, cloned, not_valid) for cmd, key in constraint_commands(s))
     ]
     return _valid_keys_on_partitioned_tables(kept, desired)
 
@@ -56,7 +56,7 @@ def _valid_keys_on_partitioned_tables(
     rewritten: set[tuple[str, str, str]] = set()
     result: list[ParsedStatement] = []
     for statement in statements:
-        cmds = _constraint_cmds(statement)
+        cmds = constraint_commands(statement)
         if len(cmds) != 1 or cmds[0][1][:2] not in partitioned:
             result.append(statement)
         elif _unvalidated_fk(cmds[0][0]):
@@ -94,7 +94,7 @@ def _skip(cmd: Any, key: tuple[str, str, str], cloned: set[Any], not_valid: set[
     return cmd.subtype == AlterTableType.AT_ValidateConstraint and dotted(key) in not_valid
 
 
-def _constraint_cmds(statement: ParsedStatement) -> list[tuple[Any, tuple[str, str, str]]]:
+def constraint_commands(statement: ParsedStatement) -> list[tuple[Any, tuple[str, str, str]]]:
     """(command, (schema, table, constraint)) for each constraint command of an ALTER TABLE."""
     if statement.kind != "AlterTableStmt" or statement.node.objtype != ObjectType.OBJECT_TABLE:
         return []

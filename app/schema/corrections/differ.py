@@ -9,6 +9,7 @@ from app.schema.corrections.column_collations import collate_new_columns
 from app.schema.corrections.column_order import add_columns_in_desired_order
 from app.schema.corrections.column_settings import sync_column_settings
 from app.schema.corrections.comments import sync_comments
+from app.schema.corrections.constraint_indexes import recreate_indexes_of_readded_constraints
 from app.schema.corrections.constraints import keep_constraints_as_postgresql_has_them
 from app.schema.corrections.defined_objects import sync_rules_and_statistics
 from app.schema.corrections.dependent_views import recreate_views_around_type_changes
@@ -54,6 +55,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     recreate_changed_generated_columns,
     drop_serial_sequence_before_identity,
     keep_constraints_as_postgresql_has_them,
+    recreate_indexes_of_readded_constraints,
     order_functions_around_tables,
     rebuild_indexes_with_changed_definitions,
     replace_functions_whose_return_type_changes,

@@ -2,11 +2,14 @@
 
 New domains are created after the plan's leading schema, extension and enum creations
 (a domain may be over an enum, and tables that use it come later); domains that are gone
-from the desired schema are dropped at the very end, when no column uses them any more.
+from the desired schema are dropped at the very end, when no column uses them any more
+(but before a DROP SCHEMA of their schema).
 Changed domains are altered by domain_changes.py.
 """
 
 from __future__ import annotations
+
+from pglast.enums import ObjectType
 
 from app.schema.catalog import DomainDetail
 from app.schema.corrections.sqlnames import dotted, ident
@@ -42,7 +45,21 @@ def create_and_drop_domains(
     ]
     if not creates and not drops:
         return statements
-    return [*after_preamble(statements, creates), *drops]
+    return before_schema_drops(after_preamble(statements, creates), drops)
+
+
+def before_schema_drops(
+    statements: list[ParsedStatement], drops: list[ParsedStatement]
+) -> list[ParsedStatement]:
+    """``drops`` at the end of the plan, but before a DROP SCHEMA (which would refuse to drop
+    a schema that still holds them)."""
+    schema_drops = [
+        i
+        for i, s in enumerate(statements)
+        if s.kind == "DropStmt" and s.node.removeType == ObjectType.OBJECT_SCHEMA
+    ]
+    position = schema_drops[0] if schema_drops else len(statements)
+    return [*statements[:position], *drops, *statements[position:]]
 
 
 def after_preamble(

@@ -1,0 +1,1 @@
+create table discounts (id bigint primary key, rate numeric);
