@@ -24,6 +24,17 @@ class SchemaDiffer(Protocol):
     ) -> list[str]: ...
 
 
+def _patch_schemainspect() -> None:
+    """schemainspect writes ATTACH PARTITION with ``partition_spec``, an attribute it never
+    sets (it is ``partition_def``), so attaching an existing table as a partition crashed
+    the whole diff. A read-only alias on the class (not an attribute of the objects, so
+    fingerprints do not change); the statement's order is put right by a correction."""
+    from schemainspect.pg.obj import InspectedSelectable
+
+    if not hasattr(InspectedSelectable, "partition_spec"):
+        InspectedSelectable.partition_spec = property(lambda self: self.partition_def)
+
+
 class MigraDiffer:
     """migra's diff, all changes including destructive ones (the gates decide about those).
     Privileges are left to our own correction (migra compares table grants only)."""
@@ -33,6 +44,7 @@ class MigraDiffer:
             warnings.simplefilter("ignore", DeprecationWarning)
             from migra import Migration
 
+        _patch_schemainspect()
         migration = Migration(_for_migra(current), _for_migra(desired))
         migration.set_safety(False)
         migration.add_all_changes()

@@ -5,12 +5,14 @@
   stands ("… is not partitioned"): each new partition moves right after the creation of
   its parent when the plan creates the parent later;
 - dropping a partitioned table drops its partitions: migra's later DROP TABLE of such a
-  partition fails ("does not exist") and is left out.
+  partition fails ("does not exist") and is left out;
+- attaching an existing table as a partition, migra names the two tables the wrong way
+  round (``ALTER TABLE <partition> ATTACH PARTITION <parent>``): they are swapped.
 """
 
 from __future__ import annotations
 
-from pglast.enums import ObjectType
+from pglast.enums import AlterTableType, ObjectType
 
 from app.schema.corrections.sqlnames import dotted
 from app.schema.corrections.statements import ParsedStatement
@@ -33,7 +35,10 @@ def create_partitions_after_parents(
         if created and result.index(created[-1]) > result.index(statement):
             result.remove(statement)
             result.insert(result.index(created[-1]) + 1, statement)
-    return _without_drops_of_dropped_partitions(result, current)
+    return [
+        _attached_the_right_way(s, desired)
+        for s in _without_drops_of_dropped_partitions(result, current)
+    ]
 
 
 def _without_drops_of_dropped_partitions(
@@ -80,3 +85,21 @@ def _partition_parent(statement: ParsedStatement) -> Key | None:
         return None
     parent = statement.node.inhRelations[0]
     return (parent.schemaname or "public", parent.relname)
+
+
+def _attached_the_right_way(
+    statement: ParsedStatement, desired: InspectedSchema | None
+) -> ParsedStatement:
+    node = statement.node
+    if desired is None or statement.kind != "AlterTableStmt" or len(node.cmds) != 1:
+        return statement
+    command = node.cmds[0]
+    if command.subtype != AlterTableType.AT_AttachPartition:
+        return statement
+    named = (node.relation.schemaname or "public", node.relation.relname)
+    table = desired.raw.tables.get(dotted(named))
+    if table is None or not table.parent_table or not table.partition_def:
+        return statement  # the statement's table is not a partition: already right
+    return ParsedStatement.of(
+        f"ALTER TABLE {table.parent_table} ATTACH PARTITION {dotted(named)} {table.partition_def}"
+    )

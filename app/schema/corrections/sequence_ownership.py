@@ -1,11 +1,14 @@
 """A sequence that stops being owned by a column: migra drops the column (or its table)
 first, which drops the owned sequence with it, and only then writes ``ALTER SEQUENCE …
 OWNED BY NONE`` (the sequence is gone by then, and the desired one is lost). Releasing a
-sequence from its column has no prerequisites, so those statements move to the start."""
+sequence from its column has no prerequisites, so those statements move to the start. A
+sequence that moves to another column is released at the start too (its old column may be
+dropped before migra's ``OWNED BY`` the new one)."""
 
 from __future__ import annotations
 
-from app.schema.corrections.statements import ParsedStatement
+from app.schema.corrections.sqlnames import dotted
+from app.schema.corrections.statements import ParsedStatement, catalog_of
 from app.schema.inspection import InspectedSchema
 
 
@@ -15,7 +18,33 @@ def release_sequences_first(
     desired: InspectedSchema | None,
 ) -> list[ParsedStatement]:
     releases = [s for s in statements if _releases_ownership(s)]
-    return [*releases, *(s for s in statements if not _releases_ownership(s))]
+    released = {_sequence(s) for s in releases}
+    moved = [
+        ParsedStatement.of(f"ALTER SEQUENCE {dotted(key)} OWNED BY NONE")
+        for key in _changing_owner(current, desired)
+        if key not in released
+    ]
+    return [*moved, *releases, *(s for s in statements if not _releases_ownership(s))]
+
+
+def _changing_owner(
+    current: InspectedSchema | None, desired: InspectedSchema | None
+) -> list[tuple[str, str]]:
+    """Sequences (not identity ones) owned by one column now and by another one later."""
+    before = {(q.schema, q.name): q for q in catalog_of(current).sequences}
+    changing = []
+    for new in catalog_of(desired).sequences:
+        old = before.get((new.schema, new.name))
+        if old is None or old.identity or new.identity:
+            continue
+        if old.owned_by is not None and new.owned_by not in (None, old.owned_by):
+            changing.append((new.schema, new.name))
+    return sorted(changing)
+
+
+def _sequence(statement: ParsedStatement) -> tuple[str, str]:
+    relation = statement.node.sequence
+    return (relation.schemaname or "public", relation.relname)
 
 
 def _releases_ownership(statement: ParsedStatement) -> bool:
