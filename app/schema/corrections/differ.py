@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from app.schema.corrections.collations import write_collations
 from app.schema.corrections.column_collations import collate_new_columns
+from app.schema.corrections.column_defaults import set_defaults_around_type_changes
 from app.schema.corrections.column_order import add_columns_in_desired_order
 from app.schema.corrections.column_settings import sync_column_settings
 from app.schema.corrections.comments import sync_comments
@@ -48,6 +49,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     sync_range_types,
     create_and_drop_domains,
     alter_changed_domains,
+    set_defaults_around_type_changes,
     recreate_views_around_type_changes,
     restore_matview_indexes,
     create_partitions_after_parents,

@@ -1,0 +1,1 @@
+create table walls (id bigint primary key, color varchar(255) default 'green');
