@@ -226,6 +226,14 @@ class InheritedColumn(NamedTuple):
     column: str
 
 
+class ClonedTrigger(NamedTuple):
+    """A partition's trigger that comes from its partitioned table's (``tgparentid``)."""
+
+    schema: str
+    table: str
+    name: str
+
+
 @dataclass(frozen=True)
 class Catalog:
     comments: tuple[Comment, ...] = ()
@@ -243,6 +251,7 @@ class Catalog:
     collation_details: tuple[CollationDetail, ...] = ()
     ranges: tuple[RangeType, ...] = ()
     inherited_columns: tuple[InheritedColumn, ...] = ()
+    cloned_triggers: tuple[ClonedTrigger, ...] = ()
     column_settings: tuple[ColumnSettings, ...] = ()
     privileged: tuple[PrivilegedObject, ...] = ()
     column_grants: tuple[ColumnGrants, ...] = ()

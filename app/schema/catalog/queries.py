@@ -240,6 +240,11 @@ FROM pg_constraint k
 JOIN pg_class t ON t.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE ((k.conparentid <> 0 AND k.contype = 'f') OR (k.contype = 'c' AND NOT k.conislocal))
+  -- a foreign key to a partitioned table has clones of the same name on its own table:
+  -- the constraint itself is the table's own
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint o
+                  WHERE o.conrelid = k.conrelid AND o.conname = k.conname
+                    AND o.conparentid = 0 AND o.conislocal)
   AND {user_namespace("n")}
 """
 
@@ -338,5 +343,15 @@ FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.oid >= {USER_OID} AND a.attnum > 0 AND NOT a.attisdropped AND NOT a.attislocal
+  AND {user_namespace("n")}
+"""
+
+# Triggers PostgreSQL cloned onto partitions from their partitioned table's trigger.
+CLONED_TRIGGERS = f"""
+SELECT n.nspname, c.relname, g.tgname
+FROM pg_trigger g
+JOIN pg_class c ON c.oid = g.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT g.tgisinternal AND COALESCE((to_jsonb(g) ->> 'tgparentid')::oid, 0) <> 0
   AND {user_namespace("n")}
 """

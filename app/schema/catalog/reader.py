@@ -9,6 +9,7 @@ from app.schema.catalog import privilege_queries, queries
 from app.schema.catalog.model import (
     Address,
     Catalog,
+    ClonedTrigger,
     CollationDetail,
     ColumnCollation,
     ColumnGrants,
@@ -61,6 +62,9 @@ def read_catalog(query: Query) -> Catalog:
         ranges=tuple(sorted(RangeType(*row) for row in query(queries.RANGE_TYPES))),
         inherited_columns=tuple(
             sorted(InheritedColumn(*row) for row in query(queries.INHERITED_COLUMNS))
+        ),
+        cloned_triggers=tuple(
+            sorted(ClonedTrigger(*row) for row in query(queries.CLONED_TRIGGERS))
         ),
         defined=tuple(sorted(_defined(row) for row in query(queries.DEFINED_OBJECTS))),
         column_settings=tuple(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.schema.corrections.cloned_triggers import leave_cloned_triggers_to_postgresql
 from app.schema.corrections.collations import write_collations
 from app.schema.corrections.column_collations import collate_new_columns
 from app.schema.corrections.column_defaults import set_defaults_around_type_changes
@@ -57,6 +58,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     recreate_changed_generated_columns,
     drop_serial_sequence_before_identity,
     keep_constraints_as_postgresql_has_them,
+    leave_cloned_triggers_to_postgresql,
     recreate_indexes_of_readded_constraints,
     order_functions_around_tables,
     rebuild_indexes_with_changed_definitions,
