@@ -234,6 +234,15 @@ class ClonedTrigger(NamedTuple):
     name: str
 
 
+class SqlBodyFunction(NamedTuple):
+    """A routine whose body is SQL-standard (parsed by PostgreSQL, not a string)."""
+
+    schema: str
+    name: str
+    arguments: str  # pg_get_function_identity_arguments()
+    definition: str  # pg_get_functiondef(): CREATE OR REPLACE …
+
+
 @dataclass(frozen=True)
 class Catalog:
     comments: tuple[Comment, ...] = ()
@@ -252,6 +261,9 @@ class Catalog:
     ranges: tuple[RangeType, ...] = ()
     inherited_columns: tuple[InheritedColumn, ...] = ()
     cloned_triggers: tuple[ClonedTrigger, ...] = ()
+    sql_body_functions: tuple[SqlBodyFunction, ...] = ()
+    # (routine, dependent routine or domain), keyed as schemainspect keys objects
+    routine_dependents: tuple[tuple[str, str], ...] = ()
     column_settings: tuple[ColumnSettings, ...] = ()
     privileged: tuple[PrivilegedObject, ...] = ()
     column_grants: tuple[ColumnGrants, ...] = ()

@@ -355,3 +355,36 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT g.tgisinternal AND COALESCE((to_jsonb(g) ->> 'tgparentid')::oid, 0) <> 0
   AND {user_namespace("n")}
 """
+
+# Functions with a SQL-standard body (BEGIN ATOMIC / RETURN, PostgreSQL 14 on): their text
+# is not in prosrc, which is what schemainspect compares.
+SQL_BODY_FUNCTIONS = f"""
+SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+       pg_get_functiondef(p.oid)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE p.oid >= {USER_OID} AND to_jsonb(p) ->> 'prosqlbody' IS NOT NULL
+  AND {user_namespace("n")} AND {not_extension_member("'pg_proc'::regclass", "p.oid")}
+"""
+
+# What depends on a routine beyond views (which schemainspect reads): other routines (a
+# SQL-standard body's calls) and domains (a CHECK calling it). Keys are written the way
+# schemainspect keys objects: always-quoted names, routines with their arguments.
+_QUOTED = """format('"%s"."%s"', replace({schema}, '"', '""'), replace({name}, '"', '""'))"""
+ROUTINE_DEPENDENTS = f"""
+SELECT {_QUOTED.format(schema="pn.nspname", name="p.proname")}
+           || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+       CASE WHEN d.classid = 'pg_proc'::regclass
+            THEN {_QUOTED.format(schema="dn.nspname", name="dp.proname")}
+                 || '(' || pg_get_function_identity_arguments(dp.oid) || ')'
+            ELSE {_QUOTED.format(schema="yn.nspname", name="y.typname")} END
+FROM pg_depend d
+JOIN pg_proc p ON p.oid = d.refobjid
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_proc dp ON d.classid = 'pg_proc'::regclass AND dp.oid = d.objid
+LEFT JOIN pg_namespace dn ON dn.oid = dp.pronamespace
+LEFT JOIN pg_constraint k ON d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
+LEFT JOIN pg_type y ON y.oid = k.contypid
+LEFT JOIN pg_namespace yn ON yn.oid = y.typnamespace
+WHERE d.refclassid = 'pg_proc'::regclass AND d.refobjid >= {USER_OID} AND d.deptype = 'n'
+  AND (dp.oid IS NOT NULL OR y.oid IS NOT NULL) AND {user_namespace("pn")}
+"""

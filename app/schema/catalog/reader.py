@@ -32,6 +32,7 @@ from app.schema.catalog.model import (
     RangeType,
     RelationFlags,
     SequenceOptions,
+    SqlBodyFunction,
 )
 
 # Runs one read-only query without parameters and returns its rows.
@@ -65,6 +66,12 @@ def read_catalog(query: Query) -> Catalog:
         ),
         cloned_triggers=tuple(
             sorted(ClonedTrigger(*row) for row in query(queries.CLONED_TRIGGERS))
+        ),
+        sql_body_functions=tuple(
+            sorted(SqlBodyFunction(*row) for row in query(queries.SQL_BODY_FUNCTIONS))
+        ),
+        routine_dependents=tuple(
+            sorted((str(r[0]), str(r[1])) for r in query(queries.ROUTINE_DEPENDENTS))
         ),
         defined=tuple(sorted(_defined(row) for row in query(queries.DEFINED_OBJECTS))),
         column_settings=tuple(

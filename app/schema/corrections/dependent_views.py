@@ -1,12 +1,14 @@
 """Views over a column whose type changes must be dropped before the change and recreated
-after it (PostgreSQL refuses: "cannot alter type of a column used by a view or rule").
+after it (PostgreSQL refuses: "cannot alter type of a column used by a view or rule"); so
+must views over a table the plan drops and creates again (a plain table becoming
+partitioned: "cannot drop table … because other objects depend on it").
 
 migra drops dependent views only when it considers them changed; a view whose own columns
 keep their types (or that it believes it can ``CREATE OR REPLACE``) is left in place and
 the ALTER fails. This correction drops every view and materialized view that depends on an
-altered table, transitively, right before the first such ALTER (outermost first), and
-recreates the ones migra does not recreate itself right after the last one (innermost
-first), with the indexes of recreated materialized views.
+altered or recreated table, transitively, right before the first such ALTER or DROP
+(outermost first), and recreates the ones migra does not recreate itself right after the
+last ALTER or CREATE (innermost first), with the indexes of recreated materialized views.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ def recreate_views_around_type_changes(
     current: InspectedSchema | None,
     desired: InspectedSchema | None,
 ) -> list[ParsedStatement]:
-    alters = [i for i, s in enumerate(statements) if s.altered_column_types()]
+    recreated = _recreated_tables(statements)
+    touched = [_touched_tables(s, recreated) for s in statements]
+    alters = [i for i, tables in enumerate(touched) if tables]
     if not alters or current is None:
         return statements
     first, last = alters[0], alters[-1]
-    tables = {key for i in alters for key in statements[i].altered_column_types()}
+    tables = {key for keys in touched for key in keys}
     views = _dependent_views(current.raw, tables)
     dropped_before = {k for s in statements[:first] for k in s.dropped_relations()}
     created_after = {s.created_relation() for s in statements[last + 1 :]}
@@ -49,6 +53,20 @@ def recreate_views_around_type_changes(
         *creates,
         *statements[last + 1 :],
     ]
+
+
+def _recreated_tables(statements: list[ParsedStatement]) -> set[str]:
+    dropped = {key for s in statements for key in s.dropped_tables()}
+    return dropped & {key for s in statements if (key := s.created_table()) is not None}
+
+
+def _touched_tables(statement: ParsedStatement, recreated: set[str]) -> list[str]:
+    """Tables whose views must be out of the way for this statement."""
+    created = statement.created_table()
+    rebuilt = [k for k in statement.dropped_tables() if k in recreated]
+    if created in recreated:
+        rebuilt.append(created)
+    return statement.altered_column_types() + rebuilt
 
 
 def _dependent_views(raw: Any, tables: set[str]) -> set[str]:

@@ -14,9 +14,11 @@ from app.schema.corrections.comments import sync_comments
 from app.schema.corrections.constraint_indexes import recreate_indexes_of_readded_constraints
 from app.schema.corrections.constraints import keep_constraints_as_postgresql_has_them
 from app.schema.corrections.defined_objects import sync_rules_and_statistics
+from app.schema.corrections.dependency_order import create_before_use
 from app.schema.corrections.dependent_views import recreate_views_around_type_changes
 from app.schema.corrections.domain_changes import alter_changed_domains
 from app.schema.corrections.domains import create_and_drop_domains
+from app.schema.corrections.drop_order import drop_after_dependents
 from app.schema.corrections.existing_tables import skip_creating_existing_tables
 from app.schema.corrections.function_order import order_functions_around_tables
 from app.schema.corrections.function_returns import replace_functions_whose_return_type_changes
@@ -28,10 +30,12 @@ from app.schema.corrections.partition_indexes import fix_partition_indexes
 from app.schema.corrections.partition_order import create_partitions_after_parents
 from app.schema.corrections.privileges import sync_owners_and_privileges
 from app.schema.corrections.ranges import sync_range_types
+from app.schema.corrections.recreated_references import drop_references_to_recreated_tables
 from app.schema.corrections.relations import sync_relation_flags
 from app.schema.corrections.sequence_ownership import release_sequences_first
 from app.schema.corrections.sequences import sync_sequence_options
 from app.schema.corrections.serial_to_identity import drop_serial_sequence_before_identity
+from app.schema.corrections.sql_body_functions import replace_changed_sql_bodies
 from app.schema.corrections.statements import ParsedStatement
 from app.schema.differ import MigraDiffer, SchemaDiffer
 from app.schema.inspection import InspectedSchema
@@ -60,9 +64,11 @@ CORRECTIONS: tuple[Correction, ...] = (
     keep_constraints_as_postgresql_has_them,
     leave_cloned_triggers_to_postgresql,
     recreate_indexes_of_readded_constraints,
+    drop_references_to_recreated_tables,
     order_functions_around_tables,
     rebuild_indexes_with_changed_definitions,
     replace_functions_whose_return_type_changes,
+    replace_changed_sql_bodies,
     collate_new_columns,
     release_sequences_first,
     sync_sequence_options,
@@ -70,6 +76,8 @@ CORRECTIONS: tuple[Correction, ...] = (
     sync_column_settings,
     sync_rules_and_statistics,
     sync_comments,
+    create_before_use,
+    drop_after_dependents,
 )
 
 

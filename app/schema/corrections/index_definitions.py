@@ -1,7 +1,8 @@
 """Index details migra does not compare: operator classes, collations, and other parts of
 an index definition outside the columns and predicate it looks at. An index whose full
-definition (pg_get_indexdef) changed, and that the plan neither drops nor creates, is
-dropped and created again at the end of the plan (after any change to its table)."""
+definition (pg_get_indexdef) changed, and that the plan neither drops nor creates (nor
+drops with its table), is dropped and created again at the end of the plan (after any
+change to its table)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ def rebuild_indexes_with_changed_definitions(
 ) -> list[ParsedStatement]:
     before = {(i.schema, i.name): i.definition for i in catalog_of(current).indexes}
     touched = _touched_indexes(statements)
-    rebuilt: list[str] = []
+    dropped_tables = {key for s in statements for key in s.dropped_tables()}
+    rebuilt: list[ParsedStatement] = []
     for index in catalog_of(desired).indexes:
         key = (index.schema, index.name)
         if key in before and before[key] != index.definition and key not in touched:
-            rebuilt += [f"DROP INDEX {dotted(key)}", index.definition]
-    return [*statements, *(ParsedStatement.of(sql) for sql in rebuilt)]
+            create = ParsedStatement.of(index.definition)
+            if create.created_index_table() not in dropped_tables:  # else gone with it
+                rebuilt += [ParsedStatement.of(f"DROP INDEX {dotted(key)}"), create]
+    return [*statements, *rebuilt]
 
 
 def _touched_indexes(statements: list[ParsedStatement]) -> set[tuple[str, str]]:

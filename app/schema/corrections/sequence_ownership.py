@@ -3,12 +3,14 @@ first, which drops the owned sequence with it, and only then writes ``ALTER SEQU
 OWNED BY NONE`` (the sequence is gone by then, and the desired one is lost). Releasing a
 sequence from its column has no prerequisites, so those statements move to the start. A
 sequence that moves to another column is released at the start too (its old column may be
-dropped before migra's ``OWNED BY`` the new one)."""
+dropped before migra's ``OWNED BY`` the new one), and so is one owned by a table the plan
+drops and creates again (a serial column's sequence would go with the old table), which
+is given back to its column at the end."""
 
 from __future__ import annotations
 
 from app.schema.corrections.sqlnames import dotted
-from app.schema.corrections.statements import ParsedStatement, catalog_of
+from app.schema.corrections.statements import ParsedStatement, catalog_of, quoted
 from app.schema.inspection import InspectedSchema
 
 
@@ -19,12 +21,38 @@ def release_sequences_first(
 ) -> list[ParsedStatement]:
     releases = [s for s in statements if _releases_ownership(s)]
     released = {_sequence(s) for s in releases}
+    kept_over = _owned_by_recreated_tables(statements, current, desired)
     moved = [
         ParsedStatement.of(f"ALTER SEQUENCE {dotted(key)} OWNED BY NONE")
-        for key in _changing_owner(current, desired)
+        for key in sorted({*_changing_owner(current, desired), *kept_over})
         if key not in released
     ]
-    return [*moved, *releases, *(s for s in statements if not _releases_ownership(s))]
+    given_back = [
+        ParsedStatement.of(f"ALTER SEQUENCE {dotted(key)} OWNED BY {dotted(owner)}")
+        for key, owner in sorted(kept_over.items())
+    ]
+    rest = [s for s in statements if not _releases_ownership(s)]
+    return [*moved, *releases, *rest, *given_back]
+
+
+def _owned_by_recreated_tables(
+    statements: list[ParsedStatement],
+    current: InspectedSchema | None,
+    desired: InspectedSchema | None,
+) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """Sequences (not identity ones) owned by a column of a table the plan drops and creates
+    again, that the desired schema has owned by that same column: sequence → column."""
+    dropped = {key for s in statements for key in s.dropped_tables()}
+    recreated = dropped & {k for s in statements if (k := s.created_table()) is not None}
+    after = {(q.schema, q.name): q for q in catalog_of(desired).sequences}
+    kept: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for old in catalog_of(current).sequences:
+        new = after.get((old.schema, old.name))
+        if old.identity or old.owned_by is None or new is None or new.owned_by != old.owned_by:
+            continue
+        if quoted(*old.owned_by[:2]) in recreated:
+            kept[(old.schema, old.name)] = old.owned_by
+    return kept
 
 
 def _changing_owner(

@@ -43,6 +43,20 @@ class ParsedStatement:
             return []
         return [_names_key(obj) for obj in self.node.objects]
 
+    def dropped_tables(self) -> list[str]:
+        """Keys of the tables this statement drops."""
+        if self.kind != "DropStmt" or self.node.removeType != ObjectType.OBJECT_TABLE:
+            return []
+        return [_names_key(obj) for obj in self.node.objects]
+
+    def created_table(self) -> str | None:
+        """Key of the table this statement creates."""
+        return _relation_key(self.node.relation) if self.kind == "CreateStmt" else None
+
+    def created_index_table(self) -> str | None:
+        """Key of the table a CREATE INDEX statement indexes."""
+        return _relation_key(self.node.relation) if self.kind == "IndexStmt" else None
+
     def created_relation(self) -> str | None:
         """Key of the view or materialized view this statement creates (or replaces)."""
         if self.kind == "ViewStmt":

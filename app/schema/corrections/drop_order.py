@@ -1,0 +1,63 @@
+"""Every object dropped after what depends on it, from PostgreSQL's dependency records.
+
+migra drops functions, views and tables in name order, so ``DROP FUNCTION add`` can come
+before the DROP of a function whose body calls it ("cannot drop function … because other
+objects depend on it"). A DROP of a function, view, materialized view or table whose
+dependents (pg_depend: views as schemainspect reads them, routines and domains from our
+catalog) the plan drops later moves to right after the last of those drops.
+"""
+
+from __future__ import annotations
+
+from pglast.enums import ObjectType
+
+from app.schema.corrections.statements import ParsedStatement
+from app.schema.inspection import InspectedSchema
+
+_ORDERED_DROPS = (
+    ObjectType.OBJECT_FUNCTION,
+    ObjectType.OBJECT_PROCEDURE,
+    ObjectType.OBJECT_VIEW,
+    ObjectType.OBJECT_MATVIEW,
+    ObjectType.OBJECT_TABLE,
+    ObjectType.OBJECT_DOMAIN,
+    ObjectType.OBJECT_TYPE,
+)
+
+
+def drop_after_dependents(
+    statements: list[ParsedStatement],
+    current: InspectedSchema | None,
+    desired: InspectedSchema | None,
+) -> list[ParsedStatement]:
+    if current is None:
+        return statements
+    graph = _dependents(current)
+    dropped = {id(s): _dropped_keys(s, graph) for s in statements}
+    order = list(statements)
+    for statement in statements:
+        dependents = {d for key in dropped[id(statement)] for d in graph.get(key, ())}
+        if not dependents:
+            continue
+        position = order.index(statement)
+        later = [i for i in range(position + 1, len(order)) if dropped[id(order[i])] & dependents]
+        if later:
+            order.insert(later[-1] + 1, statement)
+            order.pop(position)
+    return order
+
+
+def _dependents(current: InspectedSchema) -> dict[str, set[str]]:
+    graph = {key: set(s.dependents_all) for key, s in current.raw.selectables.items()}
+    for routine, dependent in current.catalog.routine_dependents:
+        graph.setdefault(routine, set()).add(dependent)
+        graph.setdefault(dependent, set())
+    return graph
+
+
+def _dropped_keys(statement: ParsedStatement, graph: dict[str, set[str]]) -> set[str]:
+    """The keys of what a DROP statement drops (its text names them quoted the way the keys
+    are: ``"schema"."name"``, functions with their arguments)."""
+    if statement.kind != "DropStmt" or statement.node.removeType not in _ORDERED_DROPS:
+        return set()
+    return {key for key in graph if key in statement.sql}
