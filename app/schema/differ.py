@@ -67,11 +67,11 @@ def _for_migra(schema: InspectedSchema | None) -> object:
         return None
     raw = copy.copy(schema.raw)
     raw.enums = {key: _escaped(enum) for key, enum in schema.raw.enums.items()}
-    raw.rlspolicies = {key: _quoted_roles(p) for key, p in schema.raw.rlspolicies.items()}
+    raw.rlspolicies = {key: with_quoted_roles(p) for key, p in schema.raw.rlspolicies.items()}
     return raw
 
 
-def _quoted_roles(policy: Any) -> Any:
+def with_quoted_roles(policy: Any) -> Any:
     quoted = copy.copy(policy)
     quoted.roles = [
         role if role == "public" else '"' + role.replace('"', '""') + '"' for role in policy.roles

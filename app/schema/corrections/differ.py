@@ -31,6 +31,7 @@ from app.schema.corrections.partition_order import create_partitions_after_paren
 from app.schema.corrections.privileges import sync_owners_and_privileges
 from app.schema.corrections.ranges import sync_range_types
 from app.schema.corrections.recreated_references import drop_references_to_recreated_tables
+from app.schema.corrections.recreated_tables import restore_recreated_tables
 from app.schema.corrections.relations import sync_relation_flags
 from app.schema.corrections.sequence_ownership import release_sequences_first
 from app.schema.corrections.sequences import sync_sequence_options
@@ -64,6 +65,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     keep_constraints_as_postgresql_has_them,
     leave_cloned_triggers_to_postgresql,
     recreate_indexes_of_readded_constraints,
+    restore_recreated_tables,
     drop_references_to_recreated_tables,
     order_functions_around_tables,
     rebuild_indexes_with_changed_definitions,

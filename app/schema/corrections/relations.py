@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.schema.catalog import RelationFlags
-from app.schema.corrections.dropped import dropped_objects
+from app.schema.corrections.dropped import removed_objects
 from app.schema.corrections.sqlnames import dotted, ident, literal
 from app.schema.corrections.statements import ParsedStatement, catalog_of
 from app.schema.inspection import InspectedSchema
@@ -29,7 +29,7 @@ def sync_relation_flags(
     desired: InspectedSchema | None,
 ) -> list[ParsedStatement]:
     before = {(r.schema, r.name): r for r in catalog_of(current).relations}
-    rebuilt = dropped_objects(statements).objects | _created(statements)
+    rebuilt = removed_objects(statements).objects | _created(statements)
     alters: list[str] = []
     for flags in catalog_of(desired).relations:
         key = (flags.schema, flags.name)

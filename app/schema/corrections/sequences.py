@@ -12,7 +12,7 @@ sequence is altered right after its creation, an identity column's sequence (thr
 from __future__ import annotations
 
 from app.schema.catalog import SequenceOptions
-from app.schema.corrections.dropped import dropped_objects
+from app.schema.corrections.dropped import removed_objects
 from app.schema.corrections.sqlnames import dotted, ident
 from app.schema.corrections.statements import ParsedStatement, catalog_of
 from app.schema.inspection import InspectedSchema
@@ -28,7 +28,7 @@ def sync_sequence_options(
     desired: InspectedSchema | None,
 ) -> list[ParsedStatement]:
     before = {(s.schema, s.name): s for s in catalog_of(current).sequences}
-    rebuilt = _created_sequences(statements) | dropped_objects(statements).objects
+    rebuilt = _created_sequences(statements) | removed_objects(statements).objects
     after_creation: dict[Key, str] = {}
     at_end: list[str] = []
     for new in catalog_of(desired).sequences:

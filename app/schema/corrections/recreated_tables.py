@@ -1,0 +1,91 @@
+"""What a table the plan drops and creates again (partitioned ↔ plain) must get back: migra
+writes the new CREATE TABLE, but compares constraints, indexes, triggers, policies and the
+row level security switch as if the table had stayed, so whatever did not change is never
+created on the new table (a primary key lost, and every foreign key to it failing). Each
+such object of the desired table that the plan does not create after the table itself is
+added at the end of the plan: constraints (foreign keys last), indexes, triggers, policies,
+and ENABLE ROW LEVEL SECURITY.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pglast.enums import AlterTableType
+
+from app.schema.corrections.statements import ParsedStatement, quoted
+from app.schema.differ import with_quoted_roles
+from app.schema.inspection import InspectedSchema
+from app.schema.sqltext import split_statements
+
+
+def restore_recreated_tables(
+    statements: list[ParsedStatement],
+    current: InspectedSchema | None,
+    desired: InspectedSchema | None,
+) -> list[ParsedStatement]:
+    if current is None or desired is None:
+        return statements
+    dropped = {key for s in statements for key in s.dropped_tables()}
+    created = [(i, k) for i, s in enumerate(statements) if (k := s.created_table()) in dropped]
+    restored: list[str] = []
+    for index, table in created:
+        done = {name for s in statements[index + 1 :] for name in _made(s, table)}
+        restored += [sql for name, sql in _objects_of(desired, table) if name not in done]
+    restored.sort(key=lambda sql: " FOREIGN KEY " in sql)  # foreign keys last, stable
+    return [*statements, *(ParsedStatement.of(sql) for sql in restored)]
+
+
+def _made(statement: ParsedStatement, table: str) -> list[str]:
+    """Names of what ``statement`` creates on ``table`` (with a kind prefix)."""
+    node: Any = statement.node
+    relation = getattr(node, "relation", None) or getattr(node, "table", None)
+    if relation is None or quoted(relation.schemaname or "public", relation.relname) != table:
+        return []
+    if statement.kind == "IndexStmt":
+        return [f"index {node.idxname}"]
+    if statement.kind == "CreateTrigStmt":
+        return [f"trigger {node.trigname}"]
+    if statement.kind == "CreatePolicyStmt":
+        return [f"policy {node.policy_name}"]
+    if statement.kind != "AlterTableStmt":
+        return []
+    made = []
+    for command in node.cmds:
+        if command.subtype == AlterTableType.AT_AddConstraint and command.def_.conname:
+            made.append(f"constraint {command.def_.conname}")
+        elif command.subtype == AlterTableType.AT_EnableRowSecurity:
+            made.append("row level security")
+    return made
+
+
+def _objects_of(desired: InspectedSchema, table: str) -> list[tuple[str, str]]:
+    """(name with kind prefix, SQL) of everything the desired table has beside columns."""
+    raw = desired.raw
+    objects = [
+        (
+            f"constraint {c.name}",
+            f"ALTER TABLE {table} ADD CONSTRAINT {c.quoted_name} {c.definition}",
+        )
+        for c in raw.constraints.values()
+        if c.quoted_full_table_name == table
+    ]
+    objects += [
+        (f"index {i.name}", str(i.definition))
+        for i in raw.indexes.values()
+        if i.quoted_full_table_name == table and i.constraint is None
+    ]
+    objects += [
+        (f"trigger {t.name}", sql.text)
+        for t in raw.triggers.values()
+        if quoted(t.schema, t.table_name) == table
+        for sql in split_statements(t.create_statement, file="<trigger>")
+    ]
+    objects += [
+        (f"policy {p.name}", with_quoted_roles(p).create_statement.rstrip().rstrip(";"))
+        for p in raw.rlspolicies.values()
+        if p.quoted_full_table_name == table
+    ]
+    if getattr(raw.tables.get(table), "rowsecurity", False):
+        objects.append(("row level security", f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+    return objects
