@@ -43,7 +43,9 @@ def _without_columns_created_with_their_table(
             columns = [e.colname or "" for e in elements if isinstance(e, ast.ColumnDef)]
             tables.add(table)
             created |= {(*table, column) for column in columns}
-        elif _column_command(statement, AlterTableType.AT_AddColumn) in created or _drops_missing_column(statement, tables, created):
+        elif _column_command(
+            statement, AlterTableType.AT_AddColumn
+        ) in created or _drops_missing_column(statement, tables, created):
             continue
         kept.append(statement)
     return kept
