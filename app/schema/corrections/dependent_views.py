@@ -1,7 +1,7 @@
 """Views over a column whose type changes must be dropped before the change and recreated
 after it (PostgreSQL refuses: "cannot alter type of a column used by a view or rule"); so
-must views over a table the plan drops and creates again (a plain table becoming
-partitioned: "cannot drop table … because other objects depend on it").
+must views over a table or view the plan drops and creates again (a plain table becoming
+partitioned, a view losing a column: "cannot drop … because other objects depend on it").
 
 migra drops dependent views only when it considers them changed; a view whose own columns
 keep their types (or that it believes it can ``CREATE OR REPLACE``) is left in place and
@@ -56,14 +56,17 @@ def recreate_views_around_type_changes(
 
 
 def _recreated_tables(statements: list[ParsedStatement]) -> set[str]:
-    dropped = {key for s in statements for key in s.dropped_tables()}
-    return dropped & {key for s in statements if (key := s.created_table()) is not None}
+    """Tables and views the plan drops and creates again."""
+    dropped = {k for s in statements for k in [*s.dropped_tables(), *s.dropped_relations()]}
+    created = {s.created_table() or s.created_relation() for s in statements}
+    return dropped & {key for key in created if key is not None}
 
 
 def _touched_tables(statement: ParsedStatement, recreated: set[str]) -> list[str]:
-    """Tables whose views must be out of the way for this statement."""
-    created = statement.created_table()
-    rebuilt = [k for k in statement.dropped_tables() if k in recreated]
+    """Tables (and views) whose views must be out of the way for this statement."""
+    created = statement.created_table() or statement.created_relation()
+    dropped = [*statement.dropped_tables(), *statement.dropped_relations()]
+    rebuilt = [k for k in dropped if k in recreated]
     if created in recreated:
         rebuilt.append(created)
     return statement.altered_column_types() + rebuilt
