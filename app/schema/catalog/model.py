@@ -264,6 +264,8 @@ class Catalog:
     sql_body_functions: tuple[SqlBodyFunction, ...] = ()
     # (routine, dependent routine or domain), keyed as schemainspect keys objects
     routine_dependents: tuple[tuple[str, str], ...] = ()
+    # (domain, routine whose signature names it), keyed as schemainspect keys objects
+    domain_routines: tuple[tuple[str, str], ...] = ()
     column_settings: tuple[ColumnSettings, ...] = ()
     privileged: tuple[PrivilegedObject, ...] = ()
     column_grants: tuple[ColumnGrants, ...] = ()

@@ -388,3 +388,18 @@ LEFT JOIN pg_namespace yn ON yn.oid = y.typnamespace
 WHERE d.refclassid = 'pg_proc'::regclass AND d.refobjid >= {USER_OID} AND d.deptype = 'n'
   AND (dp.oid IS NOT NULL OR y.oid IS NOT NULL) AND {user_namespace("pn")}
 """
+
+# Routines whose signature names a domain (argument or result type): they must go while the
+# domain is dropped and created again.
+DOMAIN_ROUTINES = f"""
+SELECT {_QUOTED.format(schema="yn.nspname", name="y.typname")},
+       {_QUOTED.format(schema="pn.nspname", name="p.proname")}
+           || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+FROM pg_depend d
+JOIN pg_type y ON y.oid = d.refobjid AND y.typtype = 'd'
+JOIN pg_namespace yn ON yn.oid = y.typnamespace
+JOIN pg_proc p ON p.oid = d.objid
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+WHERE d.classid = 'pg_proc'::regclass AND d.refclassid = 'pg_type'::regclass
+  AND d.deptype = 'n' AND {user_namespace("pn")}
+"""

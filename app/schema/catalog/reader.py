@@ -73,6 +73,9 @@ def read_catalog(query: Query) -> Catalog:
         routine_dependents=tuple(
             sorted((str(r[0]), str(r[1])) for r in query(queries.ROUTINE_DEPENDENTS))
         ),
+        domain_routines=tuple(
+            sorted((str(r[0]), str(r[1])) for r in query(queries.DOMAIN_ROUTINES))
+        ),
         defined=tuple(sorted(_defined(row) for row in query(queries.DEFINED_OBJECTS))),
         column_settings=tuple(
             sorted(ColumnSettings(*row) for row in query(queries.COLUMN_SETTINGS))

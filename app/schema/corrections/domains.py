@@ -38,7 +38,7 @@ def create_and_drop_domains(
         ParsedStatement.of(sql)
         for k in sorted(after)
         if k not in before
-        for sql in _create(after[k])
+        for sql in create_domain(after[k])
     ]
     drops = [
         ParsedStatement.of(f"DROP DOMAIN {dotted(k)}") for k in sorted(before) if k not in after
@@ -73,7 +73,7 @@ def after_preamble(
     return [*statements[:preamble], *inserted, *statements[preamble:]]
 
 
-def _create(domain: DomainDetail) -> list[str]:
+def create_domain(domain: DomainDetail) -> list[str]:
     """CREATE DOMAIN, then each constraint by name (CREATE DOMAIN cannot add one NOT VALID,
     and named constraints keep their names)."""
     name = dotted((domain.schema, domain.name))
