@@ -1,13 +1,16 @@
 """Column collations on new columns: migra's CREATE TABLE and ADD COLUMN leave out
 ``COLLATE``, so a new column gets its type's default collation and re-diffs forever.
 Right after the plan creates such a column, its collation is set (on a new, empty column
-the type change rewrites nothing)."""
+the type change rewrites nothing). A composite type's CREATE TYPE gets its attributes'
+COLLATE written in (a type's attribute cannot be altered once the type is in use)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pglast import parse_sql
 from pglast.enums import AlterTableType
+from pglast.stream import RawStream
 
 from app.schema.catalog import ColumnCollation
 from app.schema.corrections.sqlnames import dotted, ident
@@ -25,6 +28,9 @@ def collate_new_columns(
         return statements
     result: list[ParsedStatement] = []
     for statement in statements:
+        if statement.kind == "CompositeTypeStmt":
+            result.append(_collated_type(statement, wanted))
+            continue
         result.append(statement)
         for column in _new_columns(statement):
             if column in wanted:
@@ -54,3 +60,23 @@ def _new_columns(statement: ParsedStatement) -> list[tuple[str, str, str]]:
         for d in definitions
         if type(d).__name__ == "ColumnDef" and d.collClause is None
     ]
+
+
+def _collated_type(
+    statement: ParsedStatement, wanted: dict[tuple[str, str, str], ColumnCollation]
+) -> ParsedStatement:
+    node = statement.node
+    type_name = (node.typevar.schemaname or "public", node.typevar.relname)
+    changed = False
+    for attribute in node.coldeflist or ():
+        column = wanted.get((*type_name, attribute.colname))
+        if column is not None and attribute.collClause is None:
+            attribute.collClause = _collate_clause(column.collation)
+            changed = True
+    return ParsedStatement.of(RawStream()(node)) if changed else statement
+
+
+def _collate_clause(collation: str) -> Any:
+    """The parse node of ``COLLATE <collation>`` (the name is already quoted SQL)."""
+    node: Any = parse_sql(f"CREATE TYPE t AS (a text COLLATE {collation})")[0].stmt
+    return node.coldeflist[0].collClause

@@ -1,0 +1,1 @@
+create table labels (id bigint primary key);
