@@ -264,8 +264,9 @@ class Catalog:
     sql_body_functions: tuple[SqlBodyFunction, ...] = ()
     # (routine, dependent routine or domain), keyed as schemainspect keys objects
     routine_dependents: tuple[tuple[str, str], ...] = ()
-    # (domain, routine whose signature names it), keyed as schemainspect keys objects
-    domain_routines: tuple[tuple[str, str], ...] = ()
+    # (type, dependent, "routine" or "type"): routines whose signature names the type and
+    # composite types with an attribute of it, keyed as schemainspect keys objects
+    type_dependents: tuple[tuple[str, str, str], ...] = ()
     column_settings: tuple[ColumnSettings, ...] = ()
     privileged: tuple[PrivilegedObject, ...] = ()
     column_grants: tuple[ColumnGrants, ...] = ()

@@ -389,17 +389,26 @@ WHERE d.refclassid = 'pg_proc'::regclass AND d.refobjid >= {USER_OID} AND d.dept
   AND (dp.oid IS NOT NULL OR y.oid IS NOT NULL) AND {user_namespace("pn")}
 """
 
-# Routines whose signature names a domain (argument or result type): they must go while the
-# domain is dropped and created again.
-DOMAIN_ROUTINES = f"""
-SELECT {_QUOTED.format(schema="yn.nspname", name="y.typname")},
-       {_QUOTED.format(schema="pn.nspname", name="p.proname")}
-           || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+# What names a type and must go while the type is dropped and created again: routines whose
+# signature names it, and composite types with an attribute of it.
+TYPE_DEPENDENTS = f"""
+SELECT DISTINCT {_QUOTED.format(schema="yn.nspname", name="y.typname")},
+       CASE WHEN p.oid IS NOT NULL
+            THEN {_QUOTED.format(schema="pn.nspname", name="p.proname")}
+                 || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+            ELSE {_QUOTED.format(schema="cn.nspname", name="ct.typname")} END,
+       CASE WHEN p.oid IS NOT NULL THEN 'routine' ELSE 'type' END
 FROM pg_depend d
-JOIN pg_type y ON y.oid = d.refobjid AND y.typtype = 'd'
+JOIN pg_type r ON r.oid = d.refobjid  -- the type itself, or an array of it
+JOIN pg_type y ON y.oid = CASE WHEN r.typcategory = 'A' AND r.typelem <> 0
+                               THEN r.typelem ELSE r.oid END
+     AND y.typtype IN ('c', 'd', 'e', 'r')
 JOIN pg_namespace yn ON yn.oid = y.typnamespace
-JOIN pg_proc p ON p.oid = d.objid
-JOIN pg_namespace pn ON pn.oid = p.pronamespace
-WHERE d.classid = 'pg_proc'::regclass AND d.refclassid = 'pg_type'::regclass
-  AND d.deptype = 'n' AND {user_namespace("pn")}
+LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
+LEFT JOIN pg_namespace pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_class c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid AND c.relkind = 'c'
+LEFT JOIN pg_type ct ON ct.oid = c.reltype
+LEFT JOIN pg_namespace cn ON cn.oid = ct.typnamespace
+WHERE d.refclassid = 'pg_type'::regclass AND d.deptype = 'n'
+  AND (p.oid IS NOT NULL OR ct.oid IS NOT NULL) AND {user_namespace("yn")}
 """

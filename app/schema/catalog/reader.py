@@ -57,9 +57,7 @@ def read_catalog(query: Query) -> Catalog:
         inherited_constraints=tuple(
             sorted(InheritedConstraint(*row) for row in query(queries.INHERITED_CONSTRAINTS))
         ),
-        collation_details=tuple(
-            sorted(CollationDetail(*row) for row in query(queries.COLLATIONS))
-        ),
+        collation_details=tuple(sorted(CollationDetail(*row) for row in query(queries.COLLATIONS))),
         ranges=tuple(sorted(RangeType(*row) for row in query(queries.RANGE_TYPES))),
         inherited_columns=tuple(
             sorted(InheritedColumn(*row) for row in query(queries.INHERITED_COLUMNS))
@@ -73,8 +71,8 @@ def read_catalog(query: Query) -> Catalog:
         routine_dependents=tuple(
             sorted((str(r[0]), str(r[1])) for r in query(queries.ROUTINE_DEPENDENTS))
         ),
-        domain_routines=tuple(
-            sorted((str(r[0]), str(r[1])) for r in query(queries.DOMAIN_ROUTINES))
+        type_dependents=tuple(
+            sorted((str(r[0]), str(r[1]), str(r[2])) for r in query(queries.TYPE_DEPENDENTS))
         ),
         defined=tuple(sorted(_defined(row) for row in query(queries.DEFINED_OBJECTS))),
         column_settings=tuple(

@@ -32,6 +32,7 @@ from app.schema.corrections.privileges import sync_owners_and_privileges
 from app.schema.corrections.ranges import sync_range_types
 from app.schema.corrections.recreated_references import drop_references_to_recreated_tables
 from app.schema.corrections.recreated_tables import restore_recreated_tables
+from app.schema.corrections.recreated_types import recreate_type_dependents
 from app.schema.corrections.relations import sync_relation_flags
 from app.schema.corrections.sequence_ownership import release_sequences_first
 from app.schema.corrections.sequences import sync_sequence_options
@@ -56,6 +57,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     create_and_drop_domains,
     alter_changed_domains,
     set_defaults_around_type_changes,
+    recreate_type_dependents,
     recreate_views_around_type_changes,
     restore_matview_indexes,
     create_partitions_after_parents,

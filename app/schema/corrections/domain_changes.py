@@ -44,7 +44,9 @@ def _with_routines(
     if current is None or desired is None or not alters or not alters[0].startswith("DROP"):
         return alters
     key = f"{ident(domain.schema)}.{ident(domain.name)}"
-    routines = [r for d, r in current.catalog.domain_routines if d == key]
+    routines = [
+        r for t, r, kind in current.catalog.type_dependents if t == key and kind == "routine"
+    ]
     drops = [current.raw.functions[r].drop_statement for r in routines]
     creates = [
         desired.raw.functions[r].create_statement for r in routines if r in desired.raw.functions

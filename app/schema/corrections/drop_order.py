@@ -49,8 +49,12 @@ def drop_after_dependents(
 
 def _dependents(current: InspectedSchema) -> dict[str, set[str]]:
     graph = {key: set(s.dependents_all) for key, s in current.raw.selectables.items()}
-    for routine, dependent in current.catalog.routine_dependents:
-        graph.setdefault(routine, set()).add(dependent)
+    edges = [
+        *current.catalog.routine_dependents,
+        *((t, dependent) for t, dependent, _kind in current.catalog.type_dependents),
+    ]
+    for referenced, dependent in edges:
+        graph.setdefault(referenced, set()).add(dependent)
         graph.setdefault(dependent, set())
     return graph
 

@@ -1,0 +1,1 @@
+create table keep_me (id bigint primary key);
