@@ -35,6 +35,8 @@ class RelationFlags(NamedTuple):
     replica_identity: str  # pg_class.relreplident: d(efault), n(othing), f(ull), i(ndex)
     identity_index: str | None
     options: tuple[str, ...]  # reloptions: fillfactor, check_option, security_barrier, …
+    row_security: bool = False  # ENABLE ROW LEVEL SECURITY (migra skips it on partitions)
+    partition: bool = False
 
 
 class SequenceOptions(NamedTuple):

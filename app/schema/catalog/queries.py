@@ -136,7 +136,7 @@ RELATIONS = f"""
 SELECT n.nspname, c.relname, c.relkind::text, c.relforcerowsecurity, c.relreplident::text,
        (SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
         WHERE x.indrelid = c.oid AND x.indisreplident),
-       COALESCE(c.reloptions, '{{}}')
+       COALESCE(c.reloptions, '{{}}'), c.relrowsecurity, c.relispartition
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {user_namespace("n")}
   AND {not_extension_member("'pg_class'::regclass", "c.oid")}

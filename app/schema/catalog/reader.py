@@ -105,8 +105,10 @@ def _comment(row: Sequence[Any]) -> Comment:
 def _relation(row: Sequence[Any]) -> RelationFlags:
     """Options keep PostgreSQL's order (the order they were set in, as pg_dump writes
     them); the corrections compare them as sets."""
-    schema, name, relkind, force, replident, index, options = row
-    return RelationFlags(schema, name, relkind, force, replident, index, tuple(options))
+    schema, name, relkind, force, replident, index, options, row_security, partition = row
+    return RelationFlags(
+        schema, name, relkind, force, replident, index, tuple(options), row_security, partition
+    )
 
 
 def _sequence(row: Sequence[Any]) -> SequenceOptions:

@@ -1,6 +1,7 @@
-"""Table and view settings migra does not read: FORCE ROW LEVEL SECURITY, REPLICA
-IDENTITY, storage parameters of tables and materialized views (``fillfactor``,
-``autovacuum_*``, …) and view options (``check_option``, ``security_barrier``, …).
+"""Table and view settings migra does not read: FORCE ROW LEVEL SECURITY, ENABLE ROW LEVEL
+SECURITY of partitions (migra only sets it on other tables), REPLICA IDENTITY, storage
+parameters of tables and materialized views (``fillfactor``, ``autovacuum_*``, …) and view
+options (``check_option``, ``security_barrier``, …).
 
 Each setting is compared against what the relation will have once the plan's other
 statements ran: its current setting, or PostgreSQL's default when the plan creates the
@@ -61,12 +62,18 @@ def _created_relation(statement: ParsedStatement) -> Any:
 
 def _defaults(flags: RelationFlags) -> RelationFlags:
     identity = "d" if flags.relkind in _TABLES else flags.replica_identity
-    return flags._replace(force_rls=False, replica_identity=identity, options=())
+    return flags._replace(
+        force_rls=False, row_security=False, replica_identity=identity, options=()
+    )
 
 
 def _alters(old: RelationFlags, new: RelationFlags) -> list[str]:
     name = dotted((new.schema, new.name))
     alters: list[str] = []
+    if new.partition and old.row_security != new.row_security:
+        alters.append(
+            f"ALTER TABLE {name} {'EN' if new.row_security else 'DIS'}ABLE ROW LEVEL SECURITY"
+        )
     if new.relkind in _TABLES and old.force_rls != new.force_rls:
         alters.append(
             f"ALTER TABLE {name} {'' if new.force_rls else 'NO '}FORCE ROW LEVEL SECURITY"
