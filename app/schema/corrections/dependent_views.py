@@ -31,7 +31,7 @@ def recreate_views_around_type_changes(
         return statements
     first, last = alters[0], alters[-1]
     tables = {key for keys in touched for key in keys}
-    views = _dependent_views(current.raw, tables)
+    views = _dependent_views(current.raw, tables) - recreated  # migra drops and creates those
     dropped_before = {k for s in statements[:first] for k in s.dropped_relations()}
     created_after = {s.created_relation() for s in statements[last + 1 :]}
 
