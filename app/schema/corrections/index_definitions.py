@@ -9,7 +9,7 @@ from __future__ import annotations
 from pglast.enums import ObjectType
 
 from app.schema.corrections.sqlnames import dotted
-from app.schema.corrections.statements import ParsedStatement, catalog_of
+from app.schema.corrections.statements import ParsedStatement, catalog_of, dropped_tables
 from app.schema.inspection import InspectedSchema
 
 
@@ -20,13 +20,13 @@ def rebuild_indexes_with_changed_definitions(
 ) -> list[ParsedStatement]:
     before = {(i.schema, i.name): i.definition for i in catalog_of(current).indexes}
     touched = _touched_indexes(statements)
-    dropped_tables = {key for s in statements for key in s.dropped_tables()}
+    dropped = dropped_tables(statements)
     rebuilt: list[ParsedStatement] = []
     for index in catalog_of(desired).indexes:
         key = (index.schema, index.name)
         if key in before and before[key] != index.definition and key not in touched:
             create = ParsedStatement.of(index.definition)
-            if create.created_index_table() not in dropped_tables:  # else gone with it
+            if create.created_index_table() not in dropped:  # else gone with it
                 rebuilt += [ParsedStatement.of(f"DROP INDEX {dotted(key)}"), create]
     return [*statements, *rebuilt]
 

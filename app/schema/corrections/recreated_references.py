@@ -14,7 +14,7 @@ from pglast.enums import AlterTableType
 
 from app.schema.corrections.constraints import constraint_commands
 from app.schema.corrections.sqlnames import dotted
-from app.schema.corrections.statements import ParsedStatement
+from app.schema.corrections.statements import ParsedStatement, dropped_tables, recreated_tables
 from app.schema.inspection import InspectedSchema
 
 
@@ -25,8 +25,8 @@ def drop_references_to_recreated_tables(
 ) -> list[ParsedStatement]:
     if current is None or desired is None:
         return statements
-    dropped = {key for s in statements for key in s.dropped_tables()}
-    recreated = dropped & {k for s in statements if (k := s.created_table()) is not None}
+    dropped = dropped_tables(statements)
+    recreated = recreated_tables(statements)
     clones = {dotted(c) for c in current.catalog.inherited_constraints}
     references = {
         key: constraint

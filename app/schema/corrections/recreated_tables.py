@@ -13,7 +13,7 @@ from typing import Any
 
 from pglast.enums import AlterTableType
 
-from app.schema.corrections.statements import ParsedStatement, quoted
+from app.schema.corrections.statements import ParsedStatement, quoted, recreated_tables
 from app.schema.differ import with_quoted_roles
 from app.schema.inspection import InspectedSchema
 from app.schema.sqltext import split_statements
@@ -26,8 +26,8 @@ def restore_recreated_tables(
 ) -> list[ParsedStatement]:
     if current is None or desired is None:
         return statements
-    dropped = {key for s in statements for key in s.dropped_tables()}
-    created = [(i, k) for i, s in enumerate(statements) if (k := s.created_table()) in dropped]
+    recreated = recreated_tables(statements)
+    created = [(i, k) for i, s in enumerate(statements) if (k := s.created_table()) in recreated]
     restored: list[str] = []
     for index, table in created:
         done = {name for s in statements[index + 1 :] for name in _made(s, table)}

@@ -10,7 +10,12 @@ is given back to its column at the end."""
 from __future__ import annotations
 
 from app.schema.corrections.sqlnames import dotted
-from app.schema.corrections.statements import ParsedStatement, catalog_of, quoted
+from app.schema.corrections.statements import (
+    ParsedStatement,
+    catalog_of,
+    quoted,
+    recreated_tables,
+)
 from app.schema.inspection import InspectedSchema
 
 
@@ -42,8 +47,7 @@ def _owned_by_recreated_tables(
 ) -> dict[tuple[str, str], tuple[str, str, str]]:
     """Sequences (not identity ones) owned by a column of a table the plan drops and creates
     again, that the desired schema has owned by that same column: sequence → column."""
-    dropped = {key for s in statements for key in s.dropped_tables()}
-    recreated = dropped & {k for s in statements if (k := s.created_table()) is not None}
+    recreated = recreated_tables(statements)
     after = {(q.schema, q.name): q for q in catalog_of(desired).sequences}
     kept: dict[tuple[str, str], tuple[str, str, str]] = {}
     for old in catalog_of(current).sequences:

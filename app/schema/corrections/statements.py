@@ -84,6 +84,17 @@ def _names_key(names: Any) -> str:
     return quoted(*parts) if len(parts) == 2 else quoted("public", parts[-1])
 
 
+def dropped_tables(statements: list[ParsedStatement]) -> set[str]:
+    """Keys of the tables the plan drops."""
+    return {key for s in statements for key in s.dropped_tables()}
+
+
+def recreated_tables(statements: list[ParsedStatement]) -> set[str]:
+    """Keys of the tables the plan drops and creates again (partitioned ↔ plain)."""
+    created = {key for s in statements if (key := s.created_table()) is not None}
+    return dropped_tables(statements) & created
+
+
 def catalog_of(schema: InspectedSchema | None) -> Catalog:
     """Our catalog data for a schema; an empty database (None) has none."""
     return EMPTY_CATALOG if schema is None else schema.catalog
