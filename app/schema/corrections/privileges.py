@@ -67,7 +67,9 @@ def sync_owners_and_privileges(
     changes = [
         *_object_changes(before, desired.catalog, removed),
         *_column_changes(before, desired, removed),
-        *_default_privilege_changes(before.default_privileges, desired.catalog.default_privileges),
+        *_default_privilege_changes(
+            before.default_privileges, desired.catalog.default_privileges, _schemas(desired)
+        ),
     ]
     return statements + [ParsedStatement.of(sql) for sql in changes]
 
@@ -138,12 +140,17 @@ def _has_column(desired: InspectedSchema, column: ColumnGrants) -> bool:
     return relation is not None and column.column in relation.columns
 
 
+def _schemas(desired: InspectedSchema) -> set[str]:
+    return {o.bare_name for o in desired.catalog.privileged if o.kind == "SCHEMA"}
+
+
 def _default_privilege_changes(
-    before: Iterable[DefaultPrivileges], after: Iterable[DefaultPrivileges]
+    before: Iterable[DefaultPrivileges], after: Iterable[DefaultPrivileges], schemas: set[str]
 ) -> list[str]:
     """ALTER DEFAULT PRIVILEGES, entry by entry; a missing global entry means the built-in
-    default (either side's row carries it), a missing schema entry means nothing."""
-    have = {(d.role, d.schema or "", d.objtype): d for d in before}
+    default (either side's row carries it), a missing schema entry means nothing. Entries
+    of a schema the plan drops go with it."""
+    have = {(d.role, d.schema or "", d.objtype): d for d in before if d.schema in (None, *schemas)}
     want = {(d.role, d.schema or "", d.objtype): d for d in after}
     statements = []
     for key in sorted(set(have) | set(want)):

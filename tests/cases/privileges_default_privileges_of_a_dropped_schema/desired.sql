@@ -1,0 +1,1 @@
+create table kept (id bigint primary key);
