@@ -60,15 +60,33 @@ def _for_migra(schema: InspectedSchema | None) -> object:
     migra writes a label as ``'{label}'`` and a policy's roles as bare names, without
     escaping, so a quote in either breaks the statement or, worse, changes what it does: a
     label is data and a role a name, never SQL. Escaping them on both sides keeps migra's
-    comparisons intact and makes its output correct. The cached inspection is left
-    untouched: migra gets shallow copies.
+    comparisons intact and makes its output correct. Row level security of partitions is
+    hidden from migra, which crashes on it (schemainspect cannot ALTER a partition); the
+    relation flags correction plans it. The cached inspection is left untouched: migra
+    gets shallow copies.
     """
     if schema is None:
         return None
     raw = copy.copy(schema.raw)
     raw.enums = {key: _escaped(enum) for key, enum in schema.raw.enums.items()}
     raw.rlspolicies = {key: with_quoted_roles(p) for key, p in schema.raw.rlspolicies.items()}
+    hidden = {
+        id(t): _without_row_security(t) for t in schema.raw.tables.values() if _rls_partition(t)
+    }
+    for collection in ("tables", "relations", "selectables"):
+        objects = getattr(schema.raw, collection)
+        setattr(raw, collection, {k: hidden.get(id(o), o) for k, o in objects.items()})
     return raw
+
+
+def _rls_partition(table: Any) -> bool:
+    return bool(table.rowsecurity and table.parent_table and table.partition_def)
+
+
+def _without_row_security(table: Any) -> Any:
+    hidden = copy.copy(table)
+    hidden.rowsecurity = False
+    return hidden
 
 
 def with_quoted_roles(policy: Any) -> Any:
