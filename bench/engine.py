@@ -18,17 +18,13 @@ and writes every sample to JSON::
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import signal
 import statistics
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import FrameType
 
 from pglast import parser
 
@@ -39,6 +35,7 @@ from bench.databases import PREFIX as BENCH_PREFIX
 from bench.databases import BenchDatabases, bench_databases, list_databases
 from bench.generate import generate_pair_files, write_schema_dir
 from bench.pipelines import DEFAULT_SCHEMAGATE, BenchError, HandmadeRun, Schemagate, Workload
+from bench.report import unwind_on_sigterm, write_report
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGET_SIZES = (500, 2000)
@@ -284,30 +281,29 @@ def _steps_row(r: SizeResult) -> str:
 
 def write_json(config: BenchConfig, results: list[SizeResult], leftovers: list[str]) -> None:
     """Every sample, the medians and ratios, and where they were measured."""
-    document = {
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-        "config": {**asdict(config), "output": str(config.output)},
-        "targets": {"sizes": TARGET_SIZES, "b_over_a": COLD_TARGET, "c_over_a": WARM_TARGET},
-        "sizes": [
-            {**asdict(r), "medians": r.medians(), "ratios": r.ratios(), "target_met": r.verdict()}
-            for r in results
-        ],
-        "leftover_databases": leftovers,
-    }
-    config.output.parent.mkdir(parents=True, exist_ok=True)
-    config.output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-
-
-def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
-    # SIGTERM (CI cancelling a job) unwinds like Ctrl-C, so the databases still get dropped.
-    raise KeyboardInterrupt
+    write_report(
+        config.output,
+        {
+            "config": {**asdict(config), "output": str(config.output)},
+            "targets": {"sizes": TARGET_SIZES, "b_over_a": COLD_TARGET, "c_over_a": WARM_TARGET},
+            "sizes": [
+                {
+                    **asdict(r),
+                    "medians": r.medians(),
+                    "ratios": r.ratios(),
+                    "target_met": r.verdict(),
+                }
+                for r in results
+            ],
+            "leftover_databases": leftovers,
+        },
+    )
 
 
 def run(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (0 measured, 1 failed, 130 interrupted)."""
     config = parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    unwind_on_sigterm()
     try:
         pipelines.require_tools(schemagate=config.schemagate if config.uses_schemagate else None)
         results, leftovers = run_benchmark(config)

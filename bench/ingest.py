@@ -23,7 +23,6 @@ import hashlib
 import hmac
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from psycopg import sql
 from app.localnet import free_port
 from app.pg import connect, with_database
 from app.wiring import redis_client
+from bench.report import write_report
 
 SECRET = "bench-webhook-secret"
 REPOSITORY = "bench/shop"
@@ -311,12 +311,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{'met at concurrency ' + meeting if meeting else 'not met'} (best {best}/s)"
     )
     if args.output:
-        document = {
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            **asdict(result),
-            "nothing_lost": result.nothing_lost,
-        }
-        args.output.write_text(json.dumps(document, indent=2) + "\n")
+        write_report(args.output, {**asdict(result), "nothing_lost": result.nothing_lost})
     sys.exit(0 if result.nothing_lost else 1)
 
 

@@ -34,17 +34,12 @@ production pacing (0.25 s between requests, 1 s between writes).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import signal
 import statistics
 import sys
 import tempfile
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import FrameType
 
 from redis.exceptions import RedisError
 
@@ -57,6 +52,7 @@ from bench.engine import DEFAULT_SERVER_URL, WATCHED_PREFIXES, progress
 from bench.generate import generate_pair_files, write_schema_dir
 from bench.loop import PUSHER, LoopSettings, Opened, RunningService, Slot, running_service
 from bench.pipelines import DEFAULT_SCHEMAGATE, BenchError, Schemagate, Workload
+from bench.report import unwind_on_sigterm, write_report
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/11"  # the test suites use 0, 7, 12, 13 and 14
 SCHEMA_DIR = "schema"
@@ -368,29 +364,23 @@ def format_report(config: ServiceBenchConfig, result: ServiceResult) -> str:
 
 def write_json(config: ServiceBenchConfig, result: ServiceResult, leftovers: list[str]) -> None:
     """Every sample, the medians and the overhead, and where they were measured."""
-    document = {
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-        "config": {**asdict(config), "output": str(config.output)},
-        "result": asdict(result),
-        "medians": result.medians(),
-        "overhead": result.overhead(),
-        "phase_medians": {s: result.phase_medians(s) for s in ("cold", "warm")},
-        "leftover_databases": leftovers,
-    }
-    config.output.parent.mkdir(parents=True, exist_ok=True)
-    config.output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-
-
-def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
-    # SIGTERM (CI cancelling a job) unwinds like Ctrl-C: processes stopped, databases dropped.
-    raise KeyboardInterrupt
+    write_report(
+        config.output,
+        {
+            "config": {**asdict(config), "output": str(config.output)},
+            "result": asdict(result),
+            "medians": result.medians(),
+            "overhead": result.overhead(),
+            "phase_medians": {s: result.phase_medians(s) for s in ("cold", "warm")},
+            "leftover_databases": leftovers,
+        },
+    )
 
 
 def run(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (0 measured, 1 failed, 130 interrupted)."""
     config = parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    unwind_on_sigterm()
     try:
         pipelines.require_tools(schemagate=config.schemagate)
         result, leftovers = run_benchmark(config)
