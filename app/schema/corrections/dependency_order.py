@@ -51,56 +51,74 @@ def create_before_use(
     current: InspectedSchema | None,
     desired: InspectedSchema | None,
 ) -> list[ParsedStatement]:
-    needs = {id(s): _needs(s) for s in statements}
-    existing = _existing(current)
-    order = list(statements)
-    tried: set[tuple[int, Key]] = set()
-    position = 0
-    while position < len(order):
-        creator = _missing_creator(order, position, needs, existing, tried)
-        if creator is None:
-            position += 1
-            continue
-        order.remove(creator)
-        order.insert(position, creator)  # then look at the creation's own needs
-    return order
+    return _Ordering(statements, _existing(current)).ordered()
 
 
-def _missing_creator(
-    order: list[ParsedStatement],
-    position: int,
-    needs: dict[int, _Needs],
-    existing: set[Key],
-    tried: set[tuple[int, Key]],
-) -> ParsedStatement | None:
-    """A later statement creating something ``order[position]`` needs and nothing before
-    provides, that may move up to ``position``; each (statement, object) is tried once."""
-    statement = order[position]
-    before = order[:position]
-    for key in sorted(needs[id(statement)].names):
-        if (id(statement), key) in tried or _available(key, before, needs, existing):
-            continue
-        tried.add((id(statement), key))
-        later = order[position + 1 :]
-        creators = [i for i, s in enumerate(later) if key in needs[id(s)].creates]
-        if not creators:
-            continue
-        creator = later[creators[0]]
-        passed = later[: creators[0]]
-        if not any(needs[id(s)].removes & needs[id(creator)].creates for s in passed):
-            return creator
-    return None
+class _Ordering:
+    """One pass over the plan that emits each statement after the creations it needs.
 
+    What exists at the point of emission is tracked as statements are emitted, and the
+    creators and removers of each object are indexed once, so the pass stays linear in the
+    plan's size (a plan that creates a whole schema holds thousands of statements)."""
 
-def _available(
-    key: Key, before: list[ParsedStatement], needs: dict[int, _Needs], existing: set[Key]
-) -> bool:
-    for statement in reversed(before):
-        if key in needs[id(statement)].creates:
-            return True
-        if key in needs[id(statement)].removes:
-            return False
-    return key in existing
+    def __init__(self, statements: list[ParsedStatement], existing: set[Key]) -> None:
+        self.statements = statements
+        self.needs = [_needs(s) for s in statements]
+        self.existing = existing
+        self.exists: dict[Key, bool] = {}  # objects created or removed so far
+        self.emitted: list[ParsedStatement] = []
+        self.done = [False] * len(statements)
+        self.tried: set[tuple[int, Key]] = set()
+        self.creators: dict[Key, list[int]] = {}
+        self.removers: dict[Key, list[int]] = {}
+        for index, needs in enumerate(self.needs):
+            for key in needs.creates:
+                self.creators.setdefault(key, []).append(index)
+            for key in needs.removes:
+                self.removers.setdefault(key, []).append(index)
+
+    def ordered(self) -> list[ParsedStatement]:
+        for index in range(len(self.statements)):
+            if not self.done[index]:
+                self._emit(index)
+        return self.emitted
+
+    def _emit(self, first: int) -> None:
+        """Emit ``first``, after the later creations it needs (and theirs in turn)."""
+        stack = [first]
+        while stack:
+            index = stack[-1]
+            creator = self._missing_creator(index)
+            if creator is not None:
+                stack.append(creator)
+                continue
+            stack.pop()
+            if self.done[index]:
+                continue
+            self.done[index] = True
+            self.emitted.append(self.statements[index])
+            self.exists.update({key: False for key in self.needs[index].removes})
+            self.exists.update({key: True for key in self.needs[index].creates})
+
+    def _missing_creator(self, index: int) -> int | None:
+        """A statement not emitted yet that creates something ``index`` needs and nothing
+        emitted provides, and that may move up (no statement it would pass drops or renames
+        what it creates); each (statement, object) is tried once."""
+        for key in sorted(self.needs[index].names):
+            if (index, key) in self.tried or self.exists.get(key, key in self.existing):
+                continue
+            self.tried.add((index, key))
+            later = [i for i in self.creators.get(key, ()) if not self.done[i] and i != index]
+            if later and not self._passes_a_removal(later[0], index):
+                return later[0]
+        return None
+
+    def _passes_a_removal(self, creator: int, index: int) -> bool:
+        return any(
+            not self.done[remover] and remover < creator and remover != index
+            for key in self.needs[creator].creates
+            for remover in self.removers.get(key, ())
+        )
 
 
 def _existing(schema: InspectedSchema | None) -> set[Key]:
