@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.schema.corrections.statements import ParsedStatement
+from app.schema.corrections.statements import ParsedStatement, dropped_tables
 from app.schema.inspection import InspectedSchema
 
 
@@ -24,7 +24,7 @@ def recreate_views_around_type_changes(
     current: InspectedSchema | None,
     desired: InspectedSchema | None,
 ) -> list[ParsedStatement]:
-    recreated = _recreated_tables(statements)
+    recreated = _recreated_relations(statements)
     touched = [_touched_tables(s, recreated) for s in statements]
     alters = [i for i, tables in enumerate(touched) if tables]
     if not alters or current is None:
@@ -55,9 +55,9 @@ def recreate_views_around_type_changes(
     ]
 
 
-def _recreated_tables(statements: list[ParsedStatement]) -> set[str]:
+def _recreated_relations(statements: list[ParsedStatement]) -> set[str]:
     """Tables and views the plan drops and creates again."""
-    dropped = {k for s in statements for k in [*s.dropped_tables(), *s.dropped_relations()]}
+    dropped = dropped_tables(statements) | {k for s in statements for k in s.dropped_relations()}
     created = {s.created_table() or s.created_relation() for s in statements}
     return dropped & {key for key in created if key is not None}
 

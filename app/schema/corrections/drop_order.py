@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pglast.enums import ObjectType
 
+from app.schema.corrections.dropped import drop_targets
+from app.schema.corrections.sqlnames import schema_and_name
 from app.schema.corrections.statements import ParsedStatement
 from app.schema.inspection import InspectedSchema
 
@@ -33,7 +35,10 @@ def drop_after_dependents(
     if current is None:
         return statements
     graph = _dependents(current)
-    dropped = {id(s): _dropped_keys(s, graph) for s in statements}
+    keys_by_name: dict[tuple[str, str], set[str]] = {}
+    for key in graph:
+        keys_by_name.setdefault(schema_and_name(key), set()).add(key)
+    dropped = {id(s): _dropped_keys(s, keys_by_name) for s in statements}
     order = list(statements)
     for statement in statements:
         dependents = {d for key in dropped[id(statement)] for d in graph.get(key, ())}
@@ -59,9 +64,11 @@ def _dependents(current: InspectedSchema) -> dict[str, set[str]]:
     return graph
 
 
-def _dropped_keys(statement: ParsedStatement, graph: dict[str, set[str]]) -> set[str]:
-    """The keys of what a DROP statement drops (its text names them quoted the way the keys
-    are: ``"schema"."name"``, functions with their arguments)."""
+def _dropped_keys(
+    statement: ParsedStatement, keys_by_name: dict[tuple[str, str], set[str]]
+) -> set[str]:
+    """The keys of what a DROP statement drops (every overload of a dropped routine's name:
+    ordering after one too many only costs nothing)."""
     if statement.kind != "DropStmt" or statement.node.removeType not in _ORDERED_DROPS:
         return set()
-    return {key for key in graph if key in statement.sql}
+    return {key for name in drop_targets(statement) for key in keys_by_name.get(name, ())}

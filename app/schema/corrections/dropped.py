@@ -61,6 +61,13 @@ def _collect_drop(node: Any, dropped: DroppedObjects) -> None:
             dropped.objects.add(_names(names))
 
 
+def drop_targets(statement: ParsedStatement) -> list[tuple[str, str]]:
+    """(schema, name) of each object a DROP statement names (functions without arguments)."""
+    if statement.kind != "DropStmt":
+        return []
+    return [_names(_name_list(obj)) for obj in statement.node.objects or ()]
+
+
 def _name_list(obj: Any) -> list[str]:
     """The dotted name of a drop target, whatever node carries it."""
     kind = type(obj).__name__

@@ -29,11 +29,13 @@ def restore_recreated_tables(
     recreated = recreated_tables(statements)
     created = [(i, k) for i, s in enumerate(statements) if (k := s.created_table()) in recreated]
     restored: list[str] = []
+    references: list[str] = []  # foreign keys last: the keys they reference come first
     for index, table in created:
         done = {name for s in statements[index + 1 :] for name in _made(s, table)}
-        restored += [sql for name, sql in _objects_of(desired, table) if name not in done]
-    restored.sort(key=lambda sql: " FOREIGN KEY " in sql)  # foreign keys last, stable
-    return [*statements, *(ParsedStatement.of(sql) for sql in restored)]
+        for name, sql, is_reference in _objects_of(desired, table):
+            if name not in done:
+                (references if is_reference else restored).append(sql)
+    return [*statements, *(ParsedStatement.of(sql) for sql in [*restored, *references])]
 
 
 def _made(statement: ParsedStatement, table: str) -> list[str]:
@@ -59,33 +61,36 @@ def _made(statement: ParsedStatement, table: str) -> list[str]:
     return made
 
 
-def _objects_of(desired: InspectedSchema, table: str) -> list[tuple[str, str]]:
-    """(name with kind prefix, SQL) of everything the desired table has beside columns."""
+def _objects_of(desired: InspectedSchema, table: str) -> list[tuple[str, str, bool]]:
+    """(name with kind prefix, SQL, is a foreign key) of everything the desired table has
+    beside columns."""
     raw = desired.raw
     objects = [
         (
             f"constraint {c.name}",
             f"ALTER TABLE {table} ADD CONSTRAINT {c.quoted_name} {c.definition}",
+            bool(c.is_fk),
         )
         for c in raw.constraints.values()
         if c.quoted_full_table_name == table
     ]
     objects += [
-        (f"index {i.name}", str(i.definition))
+        (f"index {i.name}", str(i.definition), False)
         for i in raw.indexes.values()
         if i.quoted_full_table_name == table and i.constraint is None
     ]
     objects += [
-        (f"trigger {t.name}", sql.text)
+        (f"trigger {t.name}", sql.text, False)
         for t in raw.triggers.values()
         if quoted(t.schema, t.table_name) == table
         for sql in split_statements(t.create_statement, file="<trigger>")
     ]
     objects += [
-        (f"policy {p.name}", with_quoted_roles(p).create_statement.rstrip().rstrip(";"))
+        (f"policy {p.name}", with_quoted_roles(p).create_statement.rstrip().rstrip(";"), False)
         for p in raw.rlspolicies.values()
         if p.quoted_full_table_name == table
     ]
     if getattr(raw.tables.get(table), "rowsecurity", False):
-        objects.append(("row level security", f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+        rls = f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"
+        objects.append(("row level security", rls, False))
     return objects

@@ -7,8 +7,12 @@ schema, unless the plan drops (or creates) them itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pglast.enums import ObjectType
 
+from app.schema.corrections.dropped import drop_targets
+from app.schema.corrections.sqlnames import dotted, schema_and_name
 from app.schema.corrections.statements import ParsedStatement
 from app.schema.inspection import InspectedSchema
 
@@ -51,13 +55,13 @@ def _type_key(statement: ParsedStatement, what: str) -> str | None:
     if what == "DropStmt":
         if statement.kind != "DropStmt" or node.removeType != ObjectType.OBJECT_TYPE:
             return None
-        return _quoted([n.sval for n in node.objects[0].names])
+        return dotted(_schema_and_name(node.objects[0].names))
     if statement.kind not in _CREATES_TYPE:
         return None
     if statement.kind == "CompositeTypeStmt":
-        return _quoted([node.typevar.schemaname or "public", node.typevar.relname])
+        return dotted((node.typevar.schemaname or "public", node.typevar.relname))
     names = node.domainname if statement.kind == "CreateDomainStmt" else node.typeName
-    return _quoted([n.sval for n in names])
+    return dotted(_schema_and_name(names))
 
 
 def _dependents(current: InspectedSchema, key: str) -> list[Dependent]:
@@ -78,16 +82,16 @@ def _drops(statements: list[ParsedStatement], dependent: Dependent) -> bool:
     key, kind = dependent
     if kind == "type":
         return any(_type_key(s, "DropStmt") == key for s in statements)
-    return any(s.kind == "DropStmt" and key in s.sql for s in statements)
+    return any(schema_and_name(key) in drop_targets(s) for s in statements)
 
 
 def _creates(statements: list[ParsedStatement], dependent: Dependent) -> bool:
     key, kind = dependent
     if kind == "type":
         return any(_type_key(s, "create") == key for s in statements)
-    name = key.split("(", 1)[0]
+    name = schema_and_name(key)
     return any(
-        s.kind == "CreateFunctionStmt" and _quoted([n.sval for n in s.node.funcname]) == name
+        s.kind == "CreateFunctionStmt" and _schema_and_name(s.node.funcname) == name
         for s in statements
     )
 
@@ -105,6 +109,6 @@ def _create_sql(desired: InspectedSchema, dependent: Dependent) -> str | None:
     return None if found is None else str(found.create_statement)
 
 
-def _quoted(names: list[str]) -> str:
-    parts = names if len(names) >= 2 else ["public", *names]
-    return ".".join('"' + part.replace('"', '""') + '"' for part in parts[-2:])
+def _schema_and_name(names: Any) -> tuple[str, str]:
+    parts = [n.sval for n in names]
+    return (parts[-2], parts[-1]) if len(parts) >= 2 else ("public", parts[-1])
