@@ -14,6 +14,7 @@ from app.schema.catalog.model import (
     Comment,
     DomainDetail,
     IndexAttachment,
+    PartitionedIndex,
     RelationFlags,
     SequenceOptions,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "Comment",
     "DomainDetail",
     "IndexAttachment",
+    "PartitionedIndex",
     "Query",
     "RelationFlags",
     "SequenceOptions",

@@ -78,6 +78,18 @@ class IndexAttachment(NamedTuple):
     child_table: str
 
 
+class PartitionedIndex(NamedTuple):
+    """An index of a partitioned table, with what PostgreSQL names a partition's copy of
+    it after: its position among the table's indexes (copies are made in that order), its
+    column names and the label (``pkey``, ``key``, ``excl`` or ``idx``)."""
+
+    schema: str
+    name: str
+    position: int
+    columns: tuple[str, ...]
+    label: str
+
+
 class FunctionUse(NamedTuple):
     """A table whose definition (a default, check, generated column or index) calls a
     function, from pg_depend: the function must exist before, and go after, the table."""
@@ -253,6 +265,7 @@ class Catalog:
     sequences: tuple[SequenceOptions, ...] = ()
     domains: tuple[DomainDetail, ...] = ()
     attachments: tuple[IndexAttachment, ...] = ()
+    partitioned_indexes: tuple[PartitionedIndex, ...] = ()
     function_uses: tuple[FunctionUse, ...] = ()
     function_dependents: tuple[FunctionDependent, ...] = ()
     inherited_constraints: tuple[InheritedConstraint, ...] = ()

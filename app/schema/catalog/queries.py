@@ -185,6 +185,19 @@ JOIN pg_class t ON t.oid = x.indrelid
 WHERE {user_namespace("pn")}
 """
 
+PARTITIONED_INDEXES = f"""
+SELECT n.nspname, i.relname, row_number() OVER (PARTITION BY x.indrelid ORDER BY i.oid),
+       ARRAY(SELECT a.attname FROM pg_attribute a
+             WHERE a.attrelid = i.oid AND a.attnum > 0 ORDER BY a.attnum),
+       CASE WHEN x.indisprimary THEN 'pkey' WHEN k.contype = 'u' THEN 'key'
+            WHEN k.contype = 'x' THEN 'excl' ELSE 'idx' END
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid AND i.relkind = 'I'
+JOIN pg_namespace n ON n.oid = i.relnamespace
+LEFT JOIN pg_constraint k ON k.conindid = i.oid AND k.contype IN ('p', 'u', 'x')
+WHERE {user_namespace("n")}
+"""
+
 FUNCTION_USES = f"""
 WITH uses AS (
     SELECT d.refobjid AS procid, CASE d.classid

@@ -28,6 +28,7 @@ from app.schema.catalog.model import (
     InheritedColumn,
     InheritedConstraint,
     Owner,
+    PartitionedIndex,
     PrivilegedObject,
     RangeType,
     RelationFlags,
@@ -48,6 +49,9 @@ def read_catalog(query: Query) -> Catalog:
         sequences=tuple(sorted(_sequence(row) for row in query(queries.SEQUENCES))),
         domains=tuple(sorted(_domain(row) for row in query(queries.DOMAINS))),
         attachments=tuple(sorted(IndexAttachment(*row) for row in query(queries.ATTACHMENTS))),
+        partitioned_indexes=tuple(
+            sorted(_partitioned_index(row) for row in query(queries.PARTITIONED_INDEXES))
+        ),
         function_uses=tuple(sorted(FunctionUse(*row) for row in query(queries.FUNCTION_USES))),
         function_dependents=tuple(
             sorted(FunctionDependent(*row) for row in query(queries.FUNCTION_DEPENDENTS))
@@ -109,6 +113,11 @@ def _relation(row: Sequence[Any]) -> RelationFlags:
     return RelationFlags(
         schema, name, relkind, force, replident, index, tuple(options), row_security, partition
     )
+
+
+def _partitioned_index(row: Sequence[Any]) -> PartitionedIndex:
+    schema, name, position, columns, label = row
+    return PartitionedIndex(schema, name, int(position), tuple(columns), label)
 
 
 def _sequence(row: Sequence[Any]) -> SequenceOptions:

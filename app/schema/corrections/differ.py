@@ -26,6 +26,8 @@ from app.schema.corrections.generated_columns import recreate_changed_generated_
 from app.schema.corrections.index_definitions import rebuild_indexes_with_changed_definitions
 from app.schema.corrections.inherited_columns import create_children_with_local_columns_only
 from app.schema.corrections.matview_indexes import restore_matview_indexes
+from app.schema.corrections.partition_attach import attach_partitions_with_their_indexes
+from app.schema.corrections.partition_index_names import rename_copied_partition_indexes
 from app.schema.corrections.partition_indexes import fix_partition_indexes
 from app.schema.corrections.partition_order import create_partitions_after_parents
 from app.schema.corrections.privileges import sync_owners_and_privileges
@@ -62,6 +64,8 @@ CORRECTIONS: tuple[Correction, ...] = (
     restore_matview_indexes,
     create_partitions_after_parents,
     fix_partition_indexes,
+    attach_partitions_with_their_indexes,
+    rename_copied_partition_indexes,
     recreate_changed_generated_columns,
     drop_serial_sequence_before_identity,
     keep_constraints_as_postgresql_has_them,
