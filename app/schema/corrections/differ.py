@@ -27,6 +27,7 @@ from app.schema.corrections.index_definitions import rebuild_indexes_with_change
 from app.schema.corrections.inherited_columns import create_children_with_local_columns_only
 from app.schema.corrections.matview_indexes import restore_matview_indexes
 from app.schema.corrections.partition_attach import attach_partitions_with_their_indexes
+from app.schema.corrections.partition_columns import sync_partition_columns
 from app.schema.corrections.partition_index_names import rename_copied_partition_indexes
 from app.schema.corrections.partition_indexes import fix_partition_indexes
 from app.schema.corrections.partition_order import create_partitions_after_parents
@@ -82,6 +83,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     sync_sequence_options,
     sync_relation_flags,
     sync_column_settings,
+    sync_partition_columns,
     sync_rules_and_statistics,
     sync_comments,
     create_before_use,
