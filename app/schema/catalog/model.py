@@ -266,6 +266,9 @@ class Catalog:
     domains: tuple[DomainDetail, ...] = ()
     attachments: tuple[IndexAttachment, ...] = ()
     partitioned_indexes: tuple[PartitionedIndex, ...] = ()
+    # (partitioned table, view or materialized view over it), keyed as schemainspect keys
+    # objects: schemainspect's dependencies leave partitioned tables out
+    partitioned_table_views: tuple[tuple[str, str], ...] = ()
     function_uses: tuple[FunctionUse, ...] = ()
     function_dependents: tuple[FunctionDependent, ...] = ()
     inherited_constraints: tuple[InheritedConstraint, ...] = ()

@@ -15,6 +15,8 @@ _USER_NAMESPACE = """
 # User objects have OIDs from FirstNormalObjectId on; testing it first skips the thousands
 # of built-in objects cheaply (the namespace test below still decides).
 USER_OID = 16384
+# A key as schemainspect writes it: "schema"."name".
+_QUOTED = """format('"%s"."%s"', replace({schema}, '"', '""'), replace({name}, '"', '""'))"""
 
 _NOT_EXTENSION_MEMBER = """
     NOT EXISTS (SELECT 1 FROM pg_depend e
@@ -196,6 +198,19 @@ JOIN pg_class i ON i.oid = x.indexrelid AND i.relkind = 'I'
 JOIN pg_namespace n ON n.oid = i.relnamespace
 LEFT JOIN pg_constraint k ON k.conindid = i.oid AND k.contype IN ('p', 'u', 'x')
 WHERE {user_namespace("n")}
+"""
+
+PARTITIONED_TABLE_VIEWS = f"""
+SELECT DISTINCT {_QUOTED.format(schema="tn.nspname", name="t.relname")},
+       {_QUOTED.format(schema="vn.nspname", name="v.relname")}
+FROM pg_depend d
+JOIN pg_rewrite rw ON d.classid = 'pg_rewrite'::regclass AND rw.oid = d.objid
+JOIN pg_class v ON v.oid = rw.ev_class
+JOIN pg_namespace vn ON vn.oid = v.relnamespace
+JOIN pg_class t ON d.refclassid = 'pg_class'::regclass AND t.oid = d.refobjid
+     AND t.relkind = 'p'
+JOIN pg_namespace tn ON tn.oid = t.relnamespace
+WHERE v.oid <> t.oid AND {user_namespace("vn")}
 """
 
 FUNCTION_USES = f"""
@@ -382,7 +397,6 @@ WHERE p.oid >= {USER_OID} AND to_jsonb(p) ->> 'prosqlbody' IS NOT NULL
 # What depends on a routine beyond views (which schemainspect reads): other routines (a
 # SQL-standard body's calls) and domains (a CHECK calling it). Keys are written the way
 # schemainspect keys objects: always-quoted names, routines with their arguments.
-_QUOTED = """format('"%s"."%s"', replace({schema}, '"', '""'), replace({name}, '"', '""'))"""
 ROUTINE_DEPENDENTS = f"""
 SELECT {_QUOTED.format(schema="pn.nspname", name="p.proname")}
            || '(' || pg_get_function_identity_arguments(p.oid) || ')',

@@ -52,6 +52,9 @@ def read_catalog(query: Query) -> Catalog:
         partitioned_indexes=tuple(
             sorted(_partitioned_index(row) for row in query(queries.PARTITIONED_INDEXES))
         ),
+        partitioned_table_views=tuple(
+            sorted((str(r[0]), str(r[1])) for r in query(queries.PARTITIONED_TABLE_VIEWS))
+        ),
         function_uses=tuple(sorted(FunctionUse(*row) for row in query(queries.FUNCTION_USES))),
         function_dependents=tuple(
             sorted(FunctionDependent(*row) for row in query(queries.FUNCTION_DEPENDENTS))

@@ -31,7 +31,7 @@ def recreate_views_around_type_changes(
         return statements
     first, last = alters[0], alters[-1]
     tables = {key for keys in touched for key in keys}
-    views = _dependent_views(current.raw, tables) - recreated  # migra drops and creates those
+    views = _dependent_views(current, tables) - recreated  # migra drops and creates those
     dropped_before = {k for s in statements[:first] for k in s.dropped_relations()}
     created_after = {s.created_relation() for s in statements[last + 1 :]}
 
@@ -72,11 +72,18 @@ def _touched_tables(statement: ParsedStatement, recreated: set[str]) -> list[str
     return statement.altered_column_types() + rebuilt
 
 
-def _dependent_views(raw: Any, tables: set[str]) -> set[str]:
+def _dependent_views(current: InspectedSchema, tables: set[str]) -> set[str]:
+    """Views over ``tables``, transitively. schemainspect leaves partitioned tables out of
+    its dependencies; our catalog has the views over those."""
+    raw = current.raw
+    direct = {view for table, view in current.catalog.partitioned_table_views if table in tables}
     views: set[str] = set()
-    for table in tables:
-        if table in raw.selectables:
-            for key in raw.selectables[table].dependents_all:
+    for relation in tables | direct:
+        if relation in raw.selectables:
+            candidates = [*raw.selectables[relation].dependents_all]
+            if relation in direct:
+                candidates.append(relation)
+            for key in candidates:
                 if raw.selectables.get(key) is not None and _is_view(raw.selectables[key]):
                     views.add(key)
     return views

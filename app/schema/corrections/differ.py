@@ -27,6 +27,7 @@ from app.schema.corrections.index_definitions import rebuild_indexes_with_change
 from app.schema.corrections.inherited_columns import create_children_with_local_columns_only
 from app.schema.corrections.matview_indexes import restore_matview_indexes
 from app.schema.corrections.partition_attach import attach_partitions_with_their_indexes
+from app.schema.corrections.partition_bounds import repartition_changed_tables
 from app.schema.corrections.partition_columns import sync_partition_columns
 from app.schema.corrections.partition_index_names import rename_copied_partition_indexes
 from app.schema.corrections.partition_indexes import fix_partition_indexes
@@ -55,6 +56,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     skip_creating_existing_tables,
     add_columns_in_desired_order,
     create_children_with_local_columns_only,
+    repartition_changed_tables,
     write_collations,
     sync_range_types,
     create_and_drop_domains,

@@ -36,7 +36,7 @@ def fix_partition_indexes(
     partitioned = any(r.relkind == "p" for r in (*before.relations, *after.relations))
     if not partitioned:
         return statements
-    statements = _without_inherited_drops(statements, before)
+    statements = _without_inherited_drops(statements, before, current)
     statements = _without_implicit_creates(statements, current, after)
     statements = _keys_on_only(statements, after, desired)
     return _with_attachments(statements, before, after)
@@ -46,12 +46,19 @@ def fix_partition_indexes(
 
 
 def _without_inherited_drops(
-    statements: list[ParsedStatement], before: Catalog
+    statements: list[ParsedStatement], before: Catalog, current: InspectedSchema | None
 ) -> list[ParsedStatement]:
-    """Leave out drops of attached indexes whose partition or parent index the plan drops."""
+    """Leave out drops of attached indexes whose partition or parent index (or its table)
+    the plan drops."""
     dropped_tables = {k for s in statements for k in _dropped(s, ObjectType.OBJECT_TABLE)}
     dropped_indexes = {k for s in statements for k in _dropped(s, ObjectType.OBJECT_INDEX)}
     dropped_indexes |= {k for s in statements for k in _dropped_constraints(s)}
+    if current is not None:
+        dropped_indexes |= {
+            (i.schema, i.name)
+            for i in current.raw.indexes.values()
+            if (i.schema, i.table_name) in dropped_tables
+        }
     goes_anyway = {
         (a.child_schema, a.child_index)
         for a in before.attachments

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pglast.enums import AlterTableType
+from pglast.stream import RawStream
 
 from app.schema.corrections.statements import ParsedStatement, quoted, recreated_tables
 from app.schema.differ import with_quoted_roles
@@ -61,6 +62,17 @@ def _made(statement: ParsedStatement, table: str) -> list[str]:
     return made
 
 
+def _on_every_partition(definition: str) -> str:
+    """A partitioned table's index as ``CREATE INDEX … ON`` (pg_get_indexdef writes ``ON
+    ONLY``, which leaves it invalid until each partition's index is attached): built on the
+    recreated table, it takes each partition's matching index or creates one."""
+    statement = ParsedStatement.of(definition)
+    if statement.node.relation.inh:
+        return definition
+    statement.node.relation.inh = True
+    return str(RawStream()(statement.node))
+
+
 def _objects_of(desired: InspectedSchema, table: str) -> list[tuple[str, str, bool]]:
     """(name with kind prefix, SQL, is a foreign key) of everything the desired table has
     beside columns."""
@@ -75,7 +87,7 @@ def _objects_of(desired: InspectedSchema, table: str) -> list[tuple[str, str, bo
         if c.quoted_full_table_name == table
     ]
     objects += [
-        (f"index {i.name}", str(i.definition), False)
+        (f"index {i.name}", _on_every_partition(str(i.definition)), False)
         for i in raw.indexes.values()
         if i.quoted_full_table_name == table and i.constraint is None
     ]
