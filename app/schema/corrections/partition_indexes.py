@@ -36,9 +36,9 @@ def fix_partition_indexes(
     partitioned = any(r.relkind == "p" for r in (*before.relations, *after.relations))
     if not partitioned:
         return statements
+    statements = _keys_on_only(statements, after, current, desired)
     statements = _without_inherited_drops(statements, before, current)
     statements = _without_implicit_creates(statements, current, after)
-    statements = _keys_on_only(statements, after, desired)
     return _with_attachments(statements, before, after)
 
 
@@ -128,10 +128,15 @@ def _created_keys(statement: ParsedStatement) -> list[Key]:
 
 
 def _keys_on_only(
-    statements: list[ParsedStatement], after: Catalog, desired: InspectedSchema | None
+    statements: list[ParsedStatement],
+    after: Catalog,
+    current: InspectedSchema | None,
+    desired: InspectedSchema | None,
 ) -> list[ParsedStatement]:
     """``ADD CONSTRAINT x … USING INDEX x`` on a partitioned table becomes ``ALTER TABLE
-    ONLY … ADD CONSTRAINT x <definition>``, and migra's ``CREATE INDEX x ON ONLY`` goes."""
+    ONLY … ADD CONSTRAINT x <definition>``, and migra's ``CREATE INDEX x ON ONLY`` goes. An
+    index ``x`` the table already has (a unique index becoming a unique constraint) is
+    dropped first, with its partitions' indexes."""
     partitioned = {(r.schema, r.name) for r in after.relations if r.relkind == "p"}
     rewritten: dict[Key, str] = {}
     for statement in statements:
@@ -140,12 +145,16 @@ def _keys_on_only(
             using_index = cmd.subtype == AlterTableType.AT_AddConstraint and cmd.def_.indexname
             if using_index and table in partitioned and desired is not None:
                 rewritten[(table[0], cmd.def_.conname)] = _add_key(desired, table, cmd)
+    existing = set(current.raw.indexes) if current is not None else set()
+    dropped = {k for s in statements for k in _dropped(s, ObjectType.OBJECT_INDEX)}
     result: list[ParsedStatement] = []
     for statement in statements:
         keys = _created_keys(statement)
         if statement.kind == "IndexStmt" and keys and keys[0] in rewritten:
             continue
         if statement.kind == "AlterTableStmt" and keys and keys[0] in rewritten:
+            if dotted(keys[0]) in existing and keys[0] not in dropped:
+                result.append(ParsedStatement.of(f"DROP INDEX {dotted(keys[0])}"))
             statement = ParsedStatement.of(rewritten[keys[0]])
         result.append(statement)
     return result
@@ -165,7 +174,8 @@ def _add_key(desired: InspectedSchema, table: Key, cmd: Any) -> str:
 def _with_attachments(
     statements: list[ParsedStatement], before: Catalog, after: Catalog
 ) -> list[ParsedStatement]:
-    """Attach each partition index to its parent index right after both exist."""
+    """Attach each partition index to its parent index right after both exist (also where
+    both were attached before but the plan creates one of them again)."""
     had = set(before.attachments)
     positions = {k: i for i, s in enumerate(statements) for k in _created_keys(s)}
     new_partitions = {_relation_key(s.node.relation) for s in statements if _is_partition(s)}
@@ -174,8 +184,8 @@ def _with_attachments(
     for a in after.attachments:
         parent, child = (a.parent_schema, a.parent_index), (a.child_schema, a.child_index)
         sql = f"ALTER INDEX {dotted(parent)} ATTACH PARTITION {dotted(child)}"
-        if a in had:
-            continue
+        if a in had and parent not in positions and child not in positions:
+            continue  # attached, and neither index is created again
         if parent in positions or child in positions:
             at = max(positions.get(parent, -1), positions.get(child, -1))
             inserts.setdefault(at, []).append(sql)
