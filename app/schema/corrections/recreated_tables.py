@@ -75,8 +75,9 @@ def _on_every_partition(definition: str) -> str:
 
 def _objects_of(desired: InspectedSchema, table: str) -> list[tuple[str, str, bool]]:
     """(name with kind prefix, SQL, is a foreign key) of everything the desired table has
-    beside columns."""
+    beside columns (not the constraints PostgreSQL clones from another's)."""
     raw = desired.raw
+    clones = {(c.schema, c.table, c.name) for c in desired.catalog.inherited_constraints}
     objects = [
         (
             f"constraint {c.name}",
@@ -84,7 +85,7 @@ def _objects_of(desired: InspectedSchema, table: str) -> list[tuple[str, str, bo
             bool(c.is_fk),
         )
         for c in raw.constraints.values()
-        if c.quoted_full_table_name == table
+        if c.quoted_full_table_name == table and (c.schema, c.table_name, c.name) not in clones
     ]
     objects += [
         (f"index {i.name}", _on_every_partition(str(i.definition)), False)
