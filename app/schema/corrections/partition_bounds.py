@@ -8,7 +8,7 @@
   altered: its partitions are detached, the table dropped and created as desired, and the
   partitions attached again with their desired bounds. The table's constraints, indexes,
   triggers and policies come back with the tables the plan recreates (see
-  :mod:`recreated_tables`); the block comes after migra's last statement on the old table.
+  :mod:`recreated_tables`); migra's own statements on the table are replaced.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def _recreate(
     current: InspectedSchema,
     desired: InspectedSchema,
 ) -> list[ParsedStatement]:
-    """Detach, drop, create and attach again, after the last statement on the old table."""
+    """Detach, drop, create and attach again, in place of migra's statements on the table
+    (it compares the two as the same table; what they add comes back with the recreated
+    table's constraints, indexes, triggers and policies)."""
     staying = [
         key
         for key in _partitions_of(parent, current)
@@ -62,12 +64,10 @@ def _recreate(
         desired.raw.tables[parent].create_statement.strip().rstrip(";"),
         *(_attach(key, desired) for key in staying),
     ]
-    last = max((i for i, s in enumerate(statements) if _names_table(s, parent)), default=-1)
-    return [
-        *statements[: last + 1],
-        *(ParsedStatement.of(sql) for sql in block),
-        *statements[last + 1 :],
-    ]
+    on_old = [i for i, s in enumerate(statements) if _names_table(s, parent)]
+    at = on_old[0] if on_old else 0
+    kept = [s for i, s in enumerate(statements) if i not in on_old]
+    return [*kept[:at], *(ParsedStatement.of(sql) for sql in block), *kept[at:]]
 
 
 def _rebound(

@@ -21,7 +21,12 @@ from pglast.enums import AlterTableType, ObjectType
 
 from app.schema.catalog import Catalog
 from app.schema.corrections.sqlnames import dotted, ident
-from app.schema.corrections.statements import ParsedStatement, catalog_of
+from app.schema.corrections.statements import (
+    ParsedStatement,
+    catalog_of,
+    quoted,
+    recreated_tables,
+)
 from app.schema.inspection import InspectedSchema
 
 Key = tuple[str, str]
@@ -38,8 +43,9 @@ def fix_partition_indexes(
         return statements
     statements = _keys_on_only(statements, after, current, desired)
     statements = _without_inherited_drops(statements, before, current)
+    statements = _with_kept_children_of_dropped_parents(statements, before, desired)
     statements = _without_implicit_creates(statements, current, after)
-    return _with_attachments(statements, before, after)
+    return _with_attachments(statements, before, after, desired)
 
 
 # -- drops ------------------------------------------------------------------------------
@@ -49,8 +55,9 @@ def _without_inherited_drops(
     statements: list[ParsedStatement], before: Catalog, current: InspectedSchema | None
 ) -> list[ParsedStatement]:
     """Leave out drops of attached indexes whose partition or parent index (or its table)
-    the plan drops."""
+    the plan drops, unless the plan detaches the partition first (it keeps them then)."""
     dropped_tables = {k for s in statements for k in _dropped(s, ObjectType.OBJECT_TABLE)}
+    detached = {k for s in statements for k in _detached(s)}
     dropped_indexes = {k for s in statements for k in _dropped(s, ObjectType.OBJECT_INDEX)}
     dropped_indexes |= {k for s in statements for k in _dropped_constraints(s)}
     if current is not None:
@@ -63,9 +70,62 @@ def _without_inherited_drops(
         (a.child_schema, a.child_index)
         for a in before.attachments
         if (a.child_schema, a.child_table) in dropped_tables
-        or (a.parent_schema, a.parent_index) in dropped_indexes
+        or (
+            (a.parent_schema, a.parent_index) in dropped_indexes
+            and (a.child_schema, a.child_table) not in detached
+        )
     }
     return [s for s in statements if not _drops_only(s, goes_anyway)]
+
+
+def _with_kept_children_of_dropped_parents(
+    statements: list[ParsedStatement], before: Catalog, desired: InspectedSchema | None
+) -> list[ParsedStatement]:
+    """A partition's index that went with its parent index but that the desired partition
+    keeps (its own primary key, once the parent's is dropped) is created again right after
+    the drop, as the desired schema has it (a partition detached first keeps its own)."""
+    if desired is None:
+        return statements
+    created = {k for s in statements for k in _created_keys(s)}
+    detached = {k for s in statements for k in _detached(s)}
+    result: list[ParsedStatement] = []
+    for statement in statements:
+        result.append(statement)
+        parents = set(
+            _dropped(statement, ObjectType.OBJECT_INDEX) + _dropped_constraints(statement)
+        )
+        for a in before.attachments:
+            child = (a.child_schema, a.child_index)
+            if (
+                (a.parent_schema, a.parent_index) in parents
+                and child not in created
+                and (a.child_schema, a.child_table) not in detached
+            ):
+                result.extend(_created_as_desired(desired, a.child_table, child))
+                created.add(child)
+    return result
+
+
+def _created_as_desired(desired: InspectedSchema, table: str, index: Key) -> list[ParsedStatement]:
+    kept = desired.raw.indexes.get(dotted(index))
+    if kept is None or kept.table_name != table:
+        return []
+    if kept.constraint is None:
+        return [ParsedStatement.of(str(kept.definition))]
+    owner = dotted((index[0], table))
+    return [
+        ParsedStatement.of(
+            f"ALTER TABLE {owner} ADD CONSTRAINT {ident(index[1])} {kept.constraint.definition}"
+        )
+    ]
+
+
+def _detached(statement: ParsedStatement) -> list[Key]:
+    return [
+        _relation_key(cmd.def_.name)
+        for cmd in _table_cmds(statement)
+        if cmd.subtype == AlterTableType.AT_DetachPartition
+    ]
 
 
 def _drops_only(statement: ParsedStatement, keys: set[Key]) -> bool:
@@ -172,11 +232,17 @@ def _add_key(desired: InspectedSchema, table: Key, cmd: Any) -> str:
 
 
 def _with_attachments(
-    statements: list[ParsedStatement], before: Catalog, after: Catalog
+    statements: list[ParsedStatement],
+    before: Catalog,
+    after: Catalog,
+    desired: InspectedSchema | None,
 ) -> list[ParsedStatement]:
     """Attach each partition index to its parent index right after both exist (also where
-    both were attached before but the plan creates one of them again)."""
+    both were attached before but the plan creates one of them again). A table the plan
+    drops and creates again gets its indexes built on every partition at once (see
+    :mod:`recreated_tables`), which attaches them."""
     had = set(before.attachments)
+    rebuilt = _indexes_of_recreated_tables(statements, desired)
     positions = {k: i for i, s in enumerate(statements) for k in _created_keys(s)}
     new_partitions = {_relation_key(s.node.relation) for s in statements if _is_partition(s)}
     inserts: dict[int, list[str]] = {}
@@ -184,8 +250,8 @@ def _with_attachments(
     for a in after.attachments:
         parent, child = (a.parent_schema, a.parent_index), (a.child_schema, a.child_index)
         sql = f"ALTER INDEX {dotted(parent)} ATTACH PARTITION {dotted(child)}"
-        if a in had and parent not in positions and child not in positions:
-            continue  # attached, and neither index is created again
+        if parent not in positions and (parent in rebuilt or (a in had and child not in positions)):
+            continue  # attached, and neither index is created again; or built on all
         if parent in positions or child in positions:
             at = max(positions.get(parent, -1), positions.get(child, -1))
             inserts.setdefault(at, []).append(sql)
@@ -196,6 +262,19 @@ def _with_attachments(
         result.append(statement)
         result.extend(ParsedStatement.of(sql) for sql in inserts.get(position, []))
     return [*result, *(ParsedStatement.of(sql) for sql in at_end)]
+
+
+def _indexes_of_recreated_tables(
+    statements: list[ParsedStatement], desired: InspectedSchema | None
+) -> set[Key]:
+    if desired is None:
+        return set()
+    tables = recreated_tables(statements)
+    return {
+        (i.schema, i.name)
+        for i in desired.raw.indexes.values()
+        if quoted(i.schema, i.table_name) in tables
+    }
 
 
 # -- parse-tree helpers -----------------------------------------------------------------

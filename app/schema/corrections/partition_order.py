@@ -1,13 +1,17 @@
 """Partitions and their parent, in the order PostgreSQL needs:
 
 - when a plain table becomes partitioned, migra drops and creates the parent again but may
-  create a new partition (``PARTITION OF``) before that, while the old plain table still
-  stands ("… is not partitioned"): each new partition moves right after the creation of
-  its parent when the plan creates the parent later;
+  create a new partition (``PARTITION OF``, or ``ATTACH PARTITION`` of an existing table)
+  before that, while the old plain table still stands ("… is not partitioned"): each such
+  statement moves right after the creation of its parent when the plan creates the parent
+  later;
 - dropping a partitioned table drops its partitions: migra's later DROP TABLE of such a
   partition fails ("does not exist") and is left out;
 - attaching an existing table as a partition, migra names the two tables the wrong way
-  round (``ALTER TABLE <partition> ATTACH PARTITION <parent>``): they are swapped.
+  round (``ALTER TABLE <partition> ATTACH PARTITION <parent>``): they are swapped;
+- a partition that becomes a table of its own is detached first: dropping its parent's
+  index, or the partition's index that came from it, before that fails ("cannot drop index
+  … because index … requires it") or takes the partition's index with it.
 """
 
 from __future__ import annotations
@@ -26,19 +30,25 @@ def create_partitions_after_parents(
     current: InspectedSchema | None,
     desired: InspectedSchema | None,
 ) -> list[ParsedStatement]:
+    statements = [_attached_the_right_way(s, desired) for s in statements]
     result = list(statements)
     for statement in statements:
-        parent = _partition_parent(statement)
+        parent = _partition_parent(statement) or _attaching_parent(statement)
         if parent is None:
             continue
         created = [s for s in result if _created_table(s) == parent]
         if created and result.index(created[-1]) > result.index(statement):
             result.remove(statement)
             result.insert(result.index(created[-1]) + 1, statement)
-    return [
-        _attached_the_right_way(s, desired)
-        for s in _without_drops_of_dropped_partitions(result, current)
-    ]
+    result = _without_drops_of_dropped_partitions(result, current)
+    detaches = [s for s in result if _is_detach(s)]
+    return [*detaches, *(s for s in result if not _is_detach(s))]
+
+
+def _is_detach(statement: ParsedStatement) -> bool:
+    return statement.kind == "AlterTableStmt" and any(
+        command.subtype == AlterTableType.AT_DetachPartition for command in statement.node.cmds
+    )
 
 
 def _without_drops_of_dropped_partitions(
@@ -85,6 +95,17 @@ def _partition_parent(statement: ParsedStatement) -> Key | None:
         return None
     parent = statement.node.inhRelations[0]
     return (parent.schemaname or "public", parent.relname)
+
+
+def _attaching_parent(statement: ParsedStatement) -> Key | None:
+    """The table an ``ALTER TABLE … ATTACH PARTITION`` names (the parent, once the statement
+    is the right way round)."""
+    if statement.kind != "AlterTableStmt" or len(statement.node.cmds) != 1:
+        return None
+    if statement.node.cmds[0].subtype != AlterTableType.AT_AttachPartition:
+        return None
+    relation = statement.node.relation
+    return (relation.schemaname or "public", relation.relname)
 
 
 def _attached_the_right_way(

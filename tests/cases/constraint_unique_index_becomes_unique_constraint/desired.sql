@@ -1,0 +1,2 @@
+CREATE TABLE p (id int, v int);
+ALTER TABLE p ADD CONSTRAINT p_id UNIQUE (id);

@@ -1,0 +1,5 @@
+CREATE TABLE p (id int, v int) PARTITION BY RANGE (id);
+CREATE INDEX p_new ON p (v);
+CREATE TABLE c (id int, v int);
+CREATE INDEX c_v ON c (v);
+ALTER TABLE p ATTACH PARTITION c FOR VALUES FROM (0) TO (10);

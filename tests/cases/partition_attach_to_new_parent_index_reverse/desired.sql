@@ -1,0 +1,4 @@
+CREATE TABLE p (id int, v int) PARTITION BY RANGE (id);
+CREATE INDEX p_old ON p (v);
+CREATE TABLE c (id int, v int);
+CREATE INDEX c_v ON c (v);
