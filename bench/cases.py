@@ -117,16 +117,32 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run_case(folder: Path, server_url: str) -> list[Outcome]:
-    """Both engines on one case; the desired database is built once and shared."""
+    """Both engines on one case, or none when the case's own SQL does not build (reported,
+    not counted: it says nothing about either engine)."""
+    try:
+        return _run_engines(folder, server_url)
+    except _CaseSqlFailed as exc:
+        print(f"skipped {folder.name}: its {exc.file} does not build: {exc}", file=sys.stderr)
+        return []
+
+
+class _CaseSqlFailed(Exception):
+    def __init__(self, file: str, error: psycopg.Error) -> None:
+        super().__init__(str(error).strip().splitlines()[0])
+        self.file = file
+
+
+def _run_engines(folder: Path, server_url: str) -> list[Outcome]:
+    """The desired database is built once and shared by the engines."""
     expect = CaseExpectations.of(folder)
     ensure_roles(server_url, expect.roles)
     current_sql = (folder / "current.sql").read_text()
-    with _database(server_url, (folder / "desired.sql").read_text()) as desired_url:
+    with _database(server_url, (folder / "desired.sql").read_text(), "desired.sql") as desired_url:
         desired = inspect_database(desired_url)
         target = _Target(desired_url, desired, expect.manage_privileges)
         outcomes = []
         for engine, differ in engines(manage_privileges=expect.manage_privileges).items():
-            with _database(server_url, current_sql) as current_url:
+            with _database(server_url, current_sql, "current.sql") as current_url:
                 outcomes.append(_run_engine(folder.name, engine, differ, current_url, target))
     return outcomes
 
@@ -182,7 +198,7 @@ def _apply(url: str, plan: list[str]) -> str:
 
 
 @contextmanager
-def _database(server_url: str, schema_sql: str) -> Iterator[str]:
+def _database(server_url: str, schema_sql: str, file: str) -> Iterator[str]:
     name = f"sgcases_{uuid.uuid4().hex[:12]}"
     with connect(server_url) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -190,7 +206,10 @@ def _database(server_url: str, schema_sql: str) -> Iterator[str]:
         url = with_database(server_url, name)
         if schema_sql.strip():
             with connect(url) as conn:
-                conn.execute(schema_sql.encode())
+                try:
+                    conn.execute(schema_sql.encode())
+                except psycopg.Error as exc:
+                    raise _CaseSqlFailed(file, exc) from None
         yield url
     finally:
         with connect(server_url) as admin:
