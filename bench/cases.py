@@ -177,7 +177,10 @@ def _run_engine(
         return Outcome(case, engine, ("applies",), f"re-plan: {type(exc).__name__}: {exc}")
     if not residual:
         passed.append("re-plan")
-    difference = compare_schemas(current_url, desired.url, with_privileges=desired.privileges)
+    try:
+        difference = compare_schemas(current_url, desired.url, with_privileges=desired.privileges)
+    except RuntimeError as exc:  # pg_dump itself failed: the check cannot pass
+        return Outcome(case, engine, tuple(passed), f"dump: {exc}"[:300])
     if not difference:
         passed.append("dump")
     reason = f"re-plan: {residual[0]}" if residual else ""
