@@ -71,12 +71,14 @@ def _own_triggers_of_released_partitions(
     released = {k for s in statements for k in _detached(s)} | dropped_tables(statements)
     parents = {key: t.parent_table for key, t in current.raw.tables.items() if t.parent_table}
     cloned_in_desired = {tuple(t) for t in desired.catalog.cloned_triggers}
+    created = {_created(s) for s in statements}
     restored = []
     for schema, table, name in current.catalog.cloned_triggers:
         key = quoted(schema, table)
         if key not in released and parents.get(key) not in released:
             continue
-        if key in dropped_tables(statements) or (schema, table, name) in cloned_in_desired:
+        trigger = (schema, table, name)
+        if key in dropped_tables(statements) or trigger in cloned_in_desired | created:
             continue
         restored += [
             ParsedStatement.of(t.create_statement.strip().rstrip(";"))
