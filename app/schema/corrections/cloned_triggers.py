@@ -9,7 +9,7 @@ becomes a partition) is dropped first.
 
 from __future__ import annotations
 
-from pglast.enums import AlterTableType, ObjectType
+from pglast.enums import ObjectType
 
 from app.schema.corrections.sqlnames import ident
 from app.schema.corrections.statements import (
@@ -68,7 +68,8 @@ def _own_triggers_of_released_partitions(
 ) -> list[ParsedStatement]:
     if current is None or desired is None:
         return []
-    released = {k for s in statements for k in _detached(s)} | dropped_tables(statements)
+    dropped = dropped_tables(statements)
+    released = {k for s in statements for k in s.detached_partitions()} | dropped
     parents = {key: t.parent_table for key, t in current.raw.tables.items() if t.parent_table}
     cloned_in_desired = {tuple(t) for t in desired.catalog.cloned_triggers}
     created = {_created(s) for s in statements}
@@ -78,7 +79,7 @@ def _own_triggers_of_released_partitions(
         if key not in released and parents.get(key) not in released:
             continue
         trigger = (schema, table, name)
-        if key in dropped_tables(statements) or trigger in cloned_in_desired | created:
+        if key in dropped or trigger in cloned_in_desired | created:
             continue
         restored += [
             ParsedStatement.of(t.create_statement.strip().rstrip(";"))
@@ -86,16 +87,6 @@ def _own_triggers_of_released_partitions(
             if (t.schema, t.table_name, t.name) == (schema, table, name)
         ]
     return restored
-
-
-def _detached(statement: ParsedStatement) -> list[str]:
-    if statement.kind != "AlterTableStmt":
-        return []
-    return [
-        quoted(cmd.def_.name.schemaname or "public", cmd.def_.name.relname)
-        for cmd in statement.node.cmds
-        if cmd.subtype == AlterTableType.AT_DetachPartition
-    ]
 
 
 def _created(statement: ParsedStatement) -> Trigger | None:

@@ -22,7 +22,7 @@ from pglast.enums import AlterTableType, ObjectType
 from pglast.stream import RawStream
 
 from app.schema.corrections.sqlnames import dotted, ident
-from app.schema.corrections.statements import ParsedStatement, catalog_of, quoted
+from app.schema.corrections.statements import ParsedStatement, quoted
 from app.schema.inspection import InspectedSchema
 
 Key = tuple[str, str]
@@ -61,8 +61,8 @@ def _prepare_attach(
     desired: InspectedSchema,
 ) -> list[ParsedStatement]:
     partners = {
-        a.child_index: a.parent_index
-        for a in catalog_of(desired).attachments
+        a.child_index
+        for a in desired.catalog.attachments
         if (a.child_schema, a.child_table) == table
     }
     at = statements.index(attach)
@@ -70,7 +70,7 @@ def _prepare_attach(
     before: list[ParsedStatement] = []
     after: list[ParsedStatement] = []
     moved: list[ParsedStatement] = []
-    for partner in partners:
+    for partner in sorted(partners):
         wanted = _desired_index(desired, table, partner)
         if wanted is None:
             continue

@@ -13,11 +13,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pglast.enums import AlterTableType
-
-from app.schema.corrections.statements import ParsedStatement, dropped_tables, quoted
+from app.schema.corrections.statements import ParsedStatement, dropped_tables, relation_key
 from app.schema.inspection import InspectedSchema
 
 
@@ -93,9 +89,7 @@ def _rebound(
     result = [*detaches, *statements]
     for key in moved:
         siblings = _partitions_of(desired.raw.tables[key].parent_table, current)
-        last = max(
-            (i for i, s in enumerate(result) if _removes_partition(s, siblings)), default=-1
-        )
+        last = max((i for i, s in enumerate(result) if _removes_partition(s, siblings)), default=-1)
         result.insert(last + 1, ParsedStatement.of(_attach(key, desired)))
     return result
 
@@ -119,24 +113,11 @@ def _attach(partition: str, desired: InspectedSchema) -> str:
 
 def _removes_partition(statement: ParsedStatement, partitions: list[str]) -> bool:
     """A DROP TABLE of one of ``partitions``, or a DETACH PARTITION of one."""
-    if any(key in partitions for key in statement.dropped_tables()):
-        return True
-    return any(
-        command.subtype == AlterTableType.AT_DetachPartition
-        and _key(command.def_.name) in partitions
-        for command in _alter_table_commands(statement)
-    )
+    removed = [*statement.dropped_tables(), *statement.detached_partitions()]
+    return any(key in partitions for key in removed)
 
 
 def _names_table(statement: ParsedStatement, table: str) -> bool:
     """Whether the statement works on ``table`` itself (not a view or index over it)."""
     relation = getattr(statement.node, "relation", None)
-    return relation is not None and _key(relation) == table
-
-
-def _alter_table_commands(statement: ParsedStatement) -> list[Any]:
-    return list(statement.node.cmds) if statement.kind == "AlterTableStmt" else []
-
-
-def _key(relation: Any) -> str:
-    return quoted(relation.schemaname or "public", relation.relname)
+    return relation is not None and relation_key(relation) == table

@@ -17,7 +17,7 @@ from typing import Any
 from pglast.enums import AlterTableType, ConstrType
 
 from app.schema.corrections.sqlnames import ident
-from app.schema.corrections.statements import ParsedStatement, quoted
+from app.schema.corrections.statements import ParsedStatement, relation_key
 from app.schema.inspection import InspectedSchema
 
 _NOT_NULL = {AlterTableType.AT_SetNotNull: True, AlterTableType.AT_DropNotNull: False}
@@ -40,11 +40,17 @@ def sync_partition_columns(
 ) -> list[ParsedStatement]:
     if desired is None:
         return statements
+    created = {key for s in statements if (key := s.created_table()) is not None}
+    alters: dict[str, list[tuple[int, ParsedStatement]]] = {}
+    for position, statement in enumerate(statements):
+        if statement.kind == "AlterTableStmt":
+            table = relation_key(statement.node.relation)
+            alters.setdefault(table, []).append((position, statement))
     fixes = []
     for key, table in desired.raw.tables.items():
         if not table.is_partitioning_child_table:
             continue
-        ends_with = _after_plan(key, statements, current, desired)
+        ends_with = _after_plan(key, key in created, alters, current, desired)
         for name, column in table.columns.items():
             if name in ends_with:
                 fixes.extend(_fixes(key, name, ends_with[name], _Column.of(column)))
@@ -64,16 +70,17 @@ def _fixes(table: str, name: str, has: _Column, wanted: _Column) -> list[ParsedS
 
 def _after_plan(
     key: str,
-    statements: list[ParsedStatement],
+    created: bool,
+    alters: dict[str, list[tuple[int, ParsedStatement]]],
     current: InspectedSchema | None,
     desired: InspectedSchema,
 ) -> dict[str, _Column]:
     """Each column once the plan has run, as far as the plan decides it: from the current
-    partition (or, created by the plan, its desired parent), then every statement on the
-    partition or, unless ``ONLY``, one of its ancestors (those set the desired value)."""
+    partition (or, created by the plan, its desired parent), then every ALTER TABLE (by
+    table, in plan order) of the partition or, unless ``ONLY``, one of its ancestors (those
+    set the desired value)."""
     before = None if current is None else current.raw.tables.get(key)
     parent = desired.raw.tables[desired.raw.tables[key].parent_table]
-    created = any(s.created_table() == key for s in statements)
     if before is not None and before.is_partitioning_child_table and not created:
         state = {n: _Column.of(c) for n, c in before.columns.items()}
     elif created:
@@ -81,13 +88,13 @@ def _after_plan(
     else:
         return {}
     ancestors = _ancestors(key, desired) | _ancestors(key, current)
-    for statement in statements:
-        if statement.kind != "AlterTableStmt":
-            continue
-        table = _relation_key(statement.node.relation)
-        if table == key or (table in ancestors and statement.node.relation.inh):
-            for cmd in statement.node.cmds:
-                _apply(cmd, state, desired.raw.tables.get(table))
+    relevant = [*alters.get(key, ())]
+    for ancestor in ancestors:
+        relevant += [(i, s) for i, s in alters.get(ancestor, ()) if s.node.relation.inh]
+    for _position, statement in sorted(relevant, key=lambda item: item[0]):
+        altered = desired.raw.tables.get(relation_key(statement.node.relation))
+        for cmd in statement.node.cmds:
+            _apply(cmd, state, altered)
     return state
 
 
@@ -124,7 +131,3 @@ def _ancestors(key: str, schema: InspectedSchema | None) -> set[str]:
         key = tables[key].parent_table
         found.add(key)
     return found
-
-
-def _relation_key(relation: Any) -> str:
-    return quoted(relation.schemaname or "public", relation.relname)

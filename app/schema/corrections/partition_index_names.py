@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from app.schema.catalog import PartitionedIndex
 from app.schema.corrections.sqlnames import dotted, ident
-from app.schema.corrections.statements import ParsedStatement, catalog_of
+from app.schema.corrections.statements import ParsedStatement
 from app.schema.inspection import InspectedSchema
 
 Key = tuple[str, str]
@@ -29,12 +29,14 @@ def rename_copied_partition_indexes(
 ) -> list[ParsedStatement]:
     if current is None or desired is None:
         return statements
-    parents = {(i.schema, i.name): i for i in catalog_of(current).partitioned_indexes}
+    parents = {(i.schema, i.name): i for i in current.catalog.partitioned_indexes}
     partners: dict[Key, list[tuple[PartitionedIndex, str]]] = {}
-    for a in catalog_of(desired).attachments:
+    for a in desired.catalog.attachments:
         parent = parents.get((a.parent_schema, a.parent_index))
         if parent is not None:
             partners.setdefault((a.child_schema, a.child_table), []).append((parent, a.child_index))
+    if not partners:
+        return statements
     taken = _names_in_use(current)
     result: list[ParsedStatement] = []
     for statement in statements:

@@ -19,8 +19,8 @@ from typing import Any
 
 from pglast.enums import AlterTableType, ObjectType
 
-from app.schema.catalog import Catalog
-from app.schema.corrections.sqlnames import dotted, ident
+from app.schema.catalog import Catalog, IndexAttachment
+from app.schema.corrections.sqlnames import dotted, ident, schema_and_name
 from app.schema.corrections.statements import (
     ParsedStatement,
     catalog_of,
@@ -57,7 +57,7 @@ def _without_inherited_drops(
     """Leave out drops of attached indexes whose partition or parent index (or its table)
     the plan drops, unless the plan detaches the partition first (it keeps them then)."""
     dropped_tables = {k for s in statements for k in _dropped(s, ObjectType.OBJECT_TABLE)}
-    detached = {k for s in statements for k in _detached(s)}
+    detached = {schema_and_name(k) for s in statements for k in s.detached_partitions()}
     dropped_indexes = {k for s in statements for k in _dropped(s, ObjectType.OBJECT_INDEX)}
     dropped_indexes |= {k for s in statements for k in _dropped_constraints(s)}
     if current is not None:
@@ -87,20 +87,18 @@ def _with_kept_children_of_dropped_parents(
     if desired is None:
         return statements
     created = {k for s in statements for k in _created_keys(s)}
-    detached = {k for s in statements for k in _detached(s)}
+    detached = {schema_and_name(k) for s in statements for k in s.detached_partitions()}
+    children: dict[Key, list[IndexAttachment]] = {}
+    for a in before.attachments:
+        if (a.child_schema, a.child_table) not in detached:
+            children.setdefault((a.parent_schema, a.parent_index), []).append(a)
     result: list[ParsedStatement] = []
     for statement in statements:
         result.append(statement)
-        parents = set(
-            _dropped(statement, ObjectType.OBJECT_INDEX) + _dropped_constraints(statement)
-        )
-        for a in before.attachments:
+        parents = _dropped(statement, ObjectType.OBJECT_INDEX) + _dropped_constraints(statement)
+        for a in (a for parent in parents for a in children.get(parent, ())):
             child = (a.child_schema, a.child_index)
-            if (
-                (a.parent_schema, a.parent_index) in parents
-                and child not in created
-                and (a.child_schema, a.child_table) not in detached
-            ):
+            if child not in created:
                 result.extend(_created_as_desired(desired, a.child_table, child))
                 created.add(child)
     return result
@@ -117,14 +115,6 @@ def _created_as_desired(desired: InspectedSchema, table: str, index: Key) -> lis
         ParsedStatement.of(
             f"ALTER TABLE {owner} ADD CONSTRAINT {ident(index[1])} {kept.constraint.definition}"
         )
-    ]
-
-
-def _detached(statement: ParsedStatement) -> list[Key]:
-    return [
-        _relation_key(cmd.def_.name)
-        for cmd in _table_cmds(statement)
-        if cmd.subtype == AlterTableType.AT_DetachPartition
     ]
 
 

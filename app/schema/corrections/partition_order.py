@@ -41,14 +41,8 @@ def create_partitions_after_parents(
             result.remove(statement)
             result.insert(result.index(created[-1]) + 1, statement)
     result = _without_drops_of_dropped_partitions(result, current)
-    detaches = [s for s in result if _is_detach(s)]
-    return [*detaches, *(s for s in result if not _is_detach(s))]
-
-
-def _is_detach(statement: ParsedStatement) -> bool:
-    return statement.kind == "AlterTableStmt" and any(
-        command.subtype == AlterTableType.AT_DetachPartition for command in statement.node.cmds
-    )
+    detaches = [s for s in result if s.detached_partitions()]
+    return [*detaches, *(s for s in result if not s.detached_partitions())]
 
 
 def _without_drops_of_dropped_partitions(

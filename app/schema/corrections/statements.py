@@ -35,7 +35,7 @@ class ParsedStatement:
         if self.kind != "AlterTableStmt" or self.node.objtype != ObjectType.OBJECT_TABLE:
             return []
         changes = [c for c in self.node.cmds if c.subtype == AlterTableType.AT_AlterColumnType]
-        return [_relation_key(self.node.relation)] if changes else []
+        return [relation_key(self.node.relation)] if changes else []
 
     def dropped_relations(self) -> list[str]:
         """Keys of the views and materialized views this statement drops."""
@@ -51,19 +51,29 @@ class ParsedStatement:
 
     def created_table(self) -> str | None:
         """Key of the table this statement creates."""
-        return _relation_key(self.node.relation) if self.kind == "CreateStmt" else None
+        return relation_key(self.node.relation) if self.kind == "CreateStmt" else None
 
     def created_index_table(self) -> str | None:
         """Key of the table a CREATE INDEX statement indexes."""
-        return _relation_key(self.node.relation) if self.kind == "IndexStmt" else None
+        return relation_key(self.node.relation) if self.kind == "IndexStmt" else None
 
     def created_relation(self) -> str | None:
         """Key of the view or materialized view this statement creates (or replaces)."""
         if self.kind == "ViewStmt":
-            return _relation_key(self.node.view)
+            return relation_key(self.node.view)
         if self.kind == "CreateTableAsStmt" and self.node.objtype == ObjectType.OBJECT_MATVIEW:
-            return _relation_key(self.node.into.rel)
+            return relation_key(self.node.into.rel)
         return None
+
+    def detached_partitions(self) -> list[str]:
+        """Keys of the partitions an ``ALTER TABLE … DETACH PARTITION`` detaches."""
+        if self.kind != "AlterTableStmt":
+            return []
+        return [
+            relation_key(cmd.def_.name)
+            for cmd in self.node.cmds
+            if cmd.subtype == AlterTableType.AT_DetachPartition
+        ]
 
     def created_index(self) -> str | None:
         """Key of the index this statement creates (indexes live in their table's schema)."""
@@ -75,7 +85,8 @@ class ParsedStatement:
 _VIEW_TYPES = (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW)
 
 
-def _relation_key(relation: Any) -> str:
+def relation_key(relation: Any) -> str:
+    """The key of the relation a parse tree names (a ``RangeVar``)."""
     return quoted(relation.schemaname or "public", relation.relname)
 
 
