@@ -51,9 +51,9 @@ _NOT_SCHEMA = frozenset(
 _NESTED_DUPLICATES = frozenset({"constraints", "indexes"})
 _LEFT_OUT = _NOT_SCHEMA | _NESTED_DUPLICATES
 # Bump when the canonical form changes, so cached fingerprints are not compared across forms.
-_FINGERPRINT_VERSION = b"schemagate-fingerprint-4"
+_FINGERPRINT_VERSION = b"schemagate-fingerprint-5"
 # Part of cache file names: pickles of an older form are never read back.
-_CACHE_VERSION = "4"
+_CACHE_VERSION = "5"
 
 
 @dataclass

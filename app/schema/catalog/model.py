@@ -286,6 +286,8 @@ class Catalog:
     # composite types with an attribute of it, keyed as schemainspect keys objects
     type_dependents: tuple[tuple[str, str, str], ...] = ()
     column_settings: tuple[ColumnSettings, ...] = ()
+    # (sequence, table, column): column defaults that call nextval on the sequence
+    sequence_defaults: tuple[tuple[str, str, str], ...] = ()
     privileged: tuple[PrivilegedObject, ...] = ()
     column_grants: tuple[ColumnGrants, ...] = ()
     default_privileges: tuple[DefaultPrivileges, ...] = ()

@@ -237,6 +237,22 @@ WHERE t.relkind IN ('r', 'p', 'f', 'i', 'I') AND {user_namespace("pn")}
   AND {not_extension_member("'pg_proc'::regclass", "p.oid")}
 """
 
+# Column defaults that use a sequence (nextval('s')): a DROP SEQUENCE must wait until the
+# plan has changed them. Rows: sequence key, table key, column.
+SEQUENCE_DEFAULTS = f"""
+SELECT {_QUOTED.format(schema="sn.nspname", name="s.relname")},
+       {_QUOTED.format(schema="tn.nspname", name="t.relname")}, a.attname
+FROM pg_depend d
+JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid
+JOIN pg_class s ON d.refclassid = 'pg_class'::regclass AND s.oid = d.refobjid
+     AND s.relkind = 'S'
+JOIN pg_namespace sn ON sn.oid = s.relnamespace
+JOIN pg_class t ON t.oid = ad.adrelid
+JOIN pg_namespace tn ON tn.oid = t.relnamespace
+JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+WHERE s.oid >= {USER_OID} AND {user_namespace("sn")}
+"""
+
 # What must go while a function is dropped and created again (its return type changes): a
 # column default, a table's own CHECK, or an index (not a partition's: its parent's
 # goes). Generated columns are left out: their expression cannot be put back in place.

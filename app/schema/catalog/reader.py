@@ -85,6 +85,9 @@ def read_catalog(query: Query) -> Catalog:
         column_settings=tuple(
             sorted(ColumnSettings(*row) for row in query(queries.COLUMN_SETTINGS))
         ),
+        sequence_defaults=tuple(
+            sorted((str(r[0]), str(r[1]), str(r[2])) for r in query(queries.SEQUENCE_DEFAULTS))
+        ),
         privileged=tuple(sorted(_privileged(row) for row in query(privilege_queries.OBJECTS))),
         column_grants=tuple(
             sorted(_column_grants(row) for row in query(privilege_queries.COLUMNS))

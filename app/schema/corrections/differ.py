@@ -16,10 +16,12 @@ from app.schema.corrections.constraints import keep_constraints_as_postgresql_ha
 from app.schema.corrections.defined_objects import sync_rules_and_statistics
 from app.schema.corrections.dependency_order import create_before_use
 from app.schema.corrections.dependent_views import recreate_views_around_type_changes
+from app.schema.corrections.detached_constraints import drop_constraints_detached_partitions_keep
 from app.schema.corrections.domain_changes import alter_changed_domains
 from app.schema.corrections.domains import create_and_drop_domains
 from app.schema.corrections.drop_order import drop_after_dependents
 from app.schema.corrections.existing_tables import skip_creating_existing_tables
+from app.schema.corrections.foreign_key_drops import drop_foreign_keys_before_their_keys
 from app.schema.corrections.function_order import order_functions_around_tables
 from app.schema.corrections.function_returns import replace_functions_whose_return_type_changes
 from app.schema.corrections.generated_columns import recreate_changed_generated_columns
@@ -38,6 +40,7 @@ from app.schema.corrections.recreated_references import drop_references_to_recre
 from app.schema.corrections.recreated_tables import restore_recreated_tables
 from app.schema.corrections.recreated_types import recreate_type_dependents
 from app.schema.corrections.relations import sync_relation_flags
+from app.schema.corrections.sequence_drops import drop_sequences_after_their_defaults
 from app.schema.corrections.sequence_ownership import release_sequences_first
 from app.schema.corrections.sequences import sync_sequence_options
 from app.schema.corrections.serial_to_identity import drop_serial_sequence_before_identity
@@ -73,6 +76,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     drop_serial_sequence_before_identity,
     keep_constraints_as_postgresql_has_them,
     leave_cloned_triggers_to_postgresql,
+    drop_constraints_detached_partitions_keep,
     recreate_indexes_of_readded_constraints,
     restore_recreated_tables,
     drop_references_to_recreated_tables,
@@ -90,6 +94,8 @@ CORRECTIONS: tuple[Correction, ...] = (
     sync_comments,
     create_before_use,
     drop_after_dependents,
+    drop_foreign_keys_before_their_keys,
+    drop_sequences_after_their_defaults,
 )
 
 

@@ -4,9 +4,9 @@ A partition's column can be NOT NULL, or have a default, where its parent's has 
 parent's ``SET``/``DROP NOT NULL``, ``SET``/``DROP DEFAULT`` or new primary key reaches
 every partition: after dropping a parent's primary key and its NOT NULL, a partition whose
 desired column stays NOT NULL has lost it; a new partition (``PARTITION OF``) only gets its
-parent's. The plan's effect on each partition column is followed statement by statement;
-where it ends up other than the desired schema has it, an ``ALTER TABLE`` of the partition
-itself comes last.
+parent's; a table the plan attaches keeps its own. The plan's effect on each partition
+column is followed statement by statement; where it ends up other than the desired schema
+has it, an ``ALTER TABLE`` of the partition itself comes last.
 """
 
 from __future__ import annotations
@@ -76,12 +76,13 @@ def _after_plan(
     desired: InspectedSchema,
 ) -> dict[str, _Column]:
     """Each column once the plan has run, as far as the plan decides it: from the current
-    partition (or, created by the plan, its desired parent), then every ALTER TABLE (by
+    table (a partition, or a plain table the plan attaches) or, created by the plan, its
+    desired parent; then every ALTER TABLE (by
     table, in plan order) of the partition or, unless ``ONLY``, one of its ancestors (those
     set the desired value)."""
     before = None if current is None else current.raw.tables.get(key)
     parent = desired.raw.tables[desired.raw.tables[key].parent_table]
-    if before is not None and before.is_partitioning_child_table and not created:
+    if before is not None and not created:
         state = {n: _Column.of(c) for n, c in before.columns.items()}
     elif created:
         state = {n: _Column.of(c) for n, c in parent.columns.items()}

@@ -145,18 +145,34 @@ def _without_implicit_creates(
     statements: list[ParsedStatement], current: InspectedSchema | None, after: Catalog
 ) -> list[ParsedStatement]:
     """Leave out indexes and keys of new partitions that PARTITION OF creates by itself
-    (those attached to a parent index that exists before the partition is created)."""
+    (those attached to a parent index that exists before the partition is created).
+
+    A partition's own key whose index is attached to a parent index that backs no key
+    (``PARTITION OF t (PRIMARY KEY …)`` under a plain unique index) is the exception: the
+    copy of the index is created, but not the key. Its ``ADD CONSTRAINT … USING INDEX``
+    stays, for the copy renamed to the key's name (``partition_index_names``)."""
     created = {k for s in statements for k in _created_keys(s)}
-    existing = set(current.raw.indexes) if current is not None else set()
+    existing = current.raw.indexes if current is not None else {}
     new_partitions = {_relation_key(s.node.relation) for s in statements if _is_partition(s)}
-    implicit = {
-        (a.child_schema, a.child_index)
-        for a in after.attachments
-        if (a.child_schema, a.child_table) in new_partitions
-        and dotted((a.parent_schema, a.parent_index)) in existing
-        and (a.parent_schema, a.parent_index) not in created
-    }
-    return [s for s in statements if not (_created_keys(s) and set(_created_keys(s)) <= implicit)]
+    implicit: set[Key] = set()
+    own_keys: set[Key] = set()
+    for a in after.attachments:
+        parent = existing.get(dotted((a.parent_schema, a.parent_index)))
+        if (
+            parent is None
+            or (a.child_schema, a.child_table) not in new_partitions
+            or (a.parent_schema, a.parent_index) in created
+        ):
+            continue
+        implicit.add((a.child_schema, a.child_index))
+        if parent.constraint is None:
+            own_keys.add((a.child_schema, a.child_index))
+    return [
+        s
+        for s in statements
+        if not (_created_keys(s) and set(_created_keys(s)) <= implicit)
+        or (s.kind == "AlterTableStmt" and set(_created_keys(s)) <= own_keys)
+    ]
 
 
 def _is_partition(statement: ParsedStatement) -> bool:
@@ -242,6 +258,8 @@ def _with_attachments(
         sql = f"ALTER INDEX {dotted(parent)} ATTACH PARTITION {dotted(child)}"
         if parent not in positions and (parent in rebuilt or (a in had and child not in positions)):
             continue  # attached, and neither index is created again; or built on all
+        if parent not in positions and (a.child_schema, a.child_table) in new_partitions:
+            continue  # PARTITION OF attaches its copy of an existing parent index
         if parent in positions or child in positions:
             at = max(positions.get(parent, -1), positions.get(child, -1))
             inserts.setdefault(at, []).append(sql)
