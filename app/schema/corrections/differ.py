@@ -76,7 +76,6 @@ CORRECTIONS: tuple[Correction, ...] = (
     drop_serial_sequence_before_identity,
     keep_constraints_as_postgresql_has_them,
     leave_cloned_triggers_to_postgresql,
-    drop_constraints_detached_partitions_keep,
     recreate_indexes_of_readded_constraints,
     restore_recreated_tables,
     drop_references_to_recreated_tables,
@@ -96,6 +95,7 @@ CORRECTIONS: tuple[Correction, ...] = (
     drop_after_dependents,
     drop_foreign_keys_before_their_keys,
     drop_sequences_after_their_defaults,
+    drop_constraints_detached_partitions_keep,  # last: sees the final order of drops
 )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pglast.enums import AlterTableType, ObjectType
 
+from app.schema.corrections.dropped import drop_targets
 from app.schema.corrections.sqlnames import dotted
 from app.schema.corrections.statements import ParsedStatement, quoted, relation_key
 from app.schema.inspection import InspectedSchema
@@ -50,13 +51,8 @@ def drop_foreign_keys_before_their_keys(
 def _tables_losing_a_key(statement: ParsedStatement, current: InspectedSchema) -> list[str]:
     """Tables whose primary key, unique constraint or unique index this statement drops."""
     if statement.kind == "DropStmt" and statement.node.removeType == ObjectType.OBJECT_INDEX:
-        tables = []
-        for obj in statement.node.objects:
-            names = [n.sval for n in obj]
-            index = current.raw.indexes.get(quoted(*(["public", *names][-2:])))
-            if index is not None and index.is_unique:
-                tables.append(quoted(index.schema, index.table_name))
-        return tables
+        indexes = [current.raw.indexes.get(quoted(*name)) for name in drop_targets(statement)]
+        return [quoted(i.schema, i.table_name) for i in indexes if i is not None and i.is_unique]
     if statement.kind != "AlterTableStmt":
         return []
     table = relation_key(statement.node.relation)
