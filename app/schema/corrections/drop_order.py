@@ -9,11 +9,13 @@ catalog) the plan drops later moves to right after the last of those drops.
 
 from __future__ import annotations
 
+from functools import partial
+
 from pglast.enums import ObjectType
 
 from app.schema.corrections.dropped import drop_targets
 from app.schema.corrections.sqlnames import schema_and_name
-from app.schema.corrections.statements import ParsedStatement
+from app.schema.corrections.statements import ParsedStatement, move_after_last
 from app.schema.inspection import InspectedSchema
 
 _ORDERED_DROPS = (
@@ -44,12 +46,12 @@ def drop_after_dependents(
         dependents = {d for key in dropped[id(statement)] for d in graph.get(key, ())}
         if not dependents:
             continue
-        position = order.index(statement)
-        later = [i for i in range(position + 1, len(order)) if dropped[id(order[i])] & dependents]
-        if later:
-            order.insert(later[-1] + 1, statement)
-            order.pop(position)
+        move_after_last(order, statement, partial(_drops_any, dropped=dropped, keys=dependents))
     return order
+
+
+def _drops_any(statement: ParsedStatement, dropped: dict[int, set[str]], keys: set[str]) -> bool:
+    return bool(dropped[id(statement)] & keys)
 
 
 def _dependents(current: InspectedSchema) -> dict[str, set[str]]:

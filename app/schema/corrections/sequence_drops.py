@@ -10,10 +10,17 @@ such a default: sets or drops it, drops its column, or drops its table.
 
 from __future__ import annotations
 
+from functools import partial
+
 from pglast.enums import AlterTableType, ObjectType
 
 from app.schema.corrections.dropped import drop_targets
-from app.schema.corrections.statements import ParsedStatement, quoted, relation_key
+from app.schema.corrections.statements import (
+    ParsedStatement,
+    move_after_last,
+    quoted,
+    relation_key,
+)
 from app.schema.inspection import InspectedSchema
 
 _DEFAULT_CHANGES = (AlterTableType.AT_ColumnDefault, AlterTableType.AT_DropColumn)
@@ -34,11 +41,7 @@ def drop_sequences_after_their_defaults(
         if statement.kind != "DropStmt" or statement.node.removeType != ObjectType.OBJECT_SEQUENCE:
             continue
         columns = {c for target in drop_targets(statement) for c in users.get(quoted(*target), ())}
-        position = order.index(statement)
-        later = [i for i in range(position + 1, len(order)) if _changes_default(order[i], columns)]
-        if later:
-            order.insert(later[-1] + 1, statement)
-            order.pop(position)
+        move_after_last(order, statement, partial(_changes_default, columns=columns))
     return order
 
 

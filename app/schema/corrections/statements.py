@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,6 +105,20 @@ def recreated_tables(statements: list[ParsedStatement]) -> set[str]:
     """Keys of the tables the plan drops and creates again (partitioned ↔ plain)."""
     created = {key for s in statements if (key := s.created_table()) is not None}
     return dropped_tables(statements) & created
+
+
+def move_after_last(
+    order: list[ParsedStatement],
+    statement: ParsedStatement,
+    must_follow: Callable[[ParsedStatement], bool],
+) -> None:
+    """Move ``statement`` (in ``order``, in place) to right after the last later statement
+    that ``must_follow`` picks; it stays where it is when none does."""
+    position = order.index(statement)
+    later = [i for i in range(position + 1, len(order)) if must_follow(order[i])]
+    if later:
+        order.insert(later[-1] + 1, statement)
+        order.pop(position)
 
 
 def catalog_of(schema: InspectedSchema | None) -> Catalog:
