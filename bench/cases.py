@@ -35,10 +35,12 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from app.errors import SourceLocated
 from app.pg import connect, with_database
 from app.schema.corrections import engine_differ
 from app.schema.differ import SchemaDiffer
 from app.schema.inspection import InspectedSchema, inspect_database
+from app.schema.loader import load_statements
 from app.schema.sqltext import split_statements
 from tests.support.cases import CaseExpectations, ensure_roles
 from tests.support.dumps import compare_schemas
@@ -127,8 +129,8 @@ def run_case(folder: Path, server_url: str) -> list[Outcome]:
 
 
 class _CaseSqlFailed(Exception):
-    def __init__(self, file: str, error: psycopg.Error) -> None:
-        super().__init__(str(error).strip().splitlines()[0])
+    def __init__(self, file: str, error: SourceLocated) -> None:
+        super().__init__(error.message.strip().splitlines()[0])
         self.file = file
 
 
@@ -202,6 +204,9 @@ def _apply(url: str, plan: list[str]) -> str:
 
 @contextmanager
 def _database(server_url: str, schema_sql: str, file: str) -> Iterator[str]:
+    """A scratch database built from ``schema_sql`` the way schemagate loads a desired
+    schema: statements in any order (retried once what they need exists), and those that
+    cannot run in a transaction (``CREATE INDEX CONCURRENTLY``) on their own."""
     name = f"sgcases_{uuid.uuid4().hex[:12]}"
     with connect(server_url) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -210,8 +215,9 @@ def _database(server_url: str, schema_sql: str, file: str) -> Iterator[str]:
         if schema_sql.strip():
             with connect(url) as conn:
                 try:
-                    conn.execute(schema_sql.encode())
-                except psycopg.Error as exc:
+                    statements = split_statements(schema_sql, file=file)
+                    load_statements(conn, statements, sources={file: schema_sql})
+                except SourceLocated as exc:
                     raise _CaseSqlFailed(file, exc) from None
         yield url
     finally:

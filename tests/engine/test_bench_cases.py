@@ -1,5 +1,6 @@
 """The case scoreboard (``python -m bench.cases``) on a real PostgreSQL: a case is scored
-for both engines, and a case whose own SQL does not build is reported, not scored."""
+for both engines, its SQL loads in any order, and a case whose own SQL does not build is
+reported, not scored."""
 
 from __future__ import annotations
 
@@ -26,6 +27,18 @@ def test_a_case_is_scored_for_both_engines(tmp_path: Path, postgres_url: str) ->
     )
     outcomes = {o.engine: o for o in run_case(folder, postgres_url)}
     assert set(outcomes) == {"schemagate", "migra"}
+    assert outcomes["schemagate"].passed == CHECKS
+
+
+def test_case_sql_loads_in_any_order_as_schemagate_loads_a_desired_schema(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    folder = _case(
+        tmp_path,
+        "CREATE VIEW v AS SELECT id FROM t; CREATE TABLE t (id int);",
+        "CREATE VIEW v AS SELECT id, note FROM t; CREATE TABLE t (id int, note text);",
+    )
+    outcomes = {o.engine: o for o in run_case(folder, postgres_url)}
     assert outcomes["schemagate"].passed == CHECKS
 
 
