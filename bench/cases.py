@@ -130,7 +130,7 @@ def run_case(folder: Path, server_url: str) -> list[Outcome]:
 
 class _CaseSqlFailed(Exception):
     def __init__(self, file: str, error: SourceLocated) -> None:
-        super().__init__(error.message.strip().splitlines()[0])
+        super().__init__(f"line {error.line}: {error.message.strip().splitlines()[0]}")
         self.file = file
 
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from pglast.enums import AlterTableType
 
+from app.schema.corrections.constraints import constraint_commands
 from app.schema.corrections.sqlnames import ident, schema_and_name
 from app.schema.corrections.statements import (
     ParsedStatement,
     catalog_of,
     dropped_tables,
     quoted,
-    relation_key,
 )
 from app.schema.inspection import InspectedSchema
 
@@ -60,11 +60,10 @@ def drop_constraints_detached_partitions_keep(
 
 
 def _dropped_constraints(statements: list[ParsedStatement]) -> set[tuple[str, str]]:
-    """(table key, constraint name) of every DROP CONSTRAINT in the plan."""
+    """(table key, constraint name) of every DROP CONSTRAINT in ``statements``."""
     return {
-        (relation_key(s.node.relation), cmd.name)
+        (quoted(schema, table), name)
         for s in statements
-        if s.kind == "AlterTableStmt"
-        for cmd in s.node.cmds
-        if cmd.subtype == AlterTableType.AT_DropConstraint
+        for command, (schema, table, name) in constraint_commands(s)
+        if command.subtype == AlterTableType.AT_DropConstraint
     }

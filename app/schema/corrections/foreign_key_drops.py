@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pglast.enums import AlterTableType, ObjectType
 
+from app.schema.corrections.constraints import constraint_commands
 from app.schema.corrections.dropped import drop_targets
 from app.schema.corrections.sqlnames import dotted
 from app.schema.corrections.statements import ParsedStatement, quoted, relation_key
@@ -53,38 +54,31 @@ def _tables_losing_a_key(statement: ParsedStatement, current: InspectedSchema) -
     if statement.kind == "DropStmt" and statement.node.removeType == ObjectType.OBJECT_INDEX:
         indexes = [current.raw.indexes.get(quoted(*name)) for name in drop_targets(statement)]
         return [quoted(i.schema, i.table_name) for i in indexes if i is not None and i.is_unique]
-    if statement.kind != "AlterTableStmt":
-        return []
-    table = relation_key(statement.node.relation)
-    for name in _dropped_constraint_names(statement):
-        constraint = current.raw.constraints.get(_constraint_key(statement, name))
+    for key in _dropped_constraints(statement):
+        constraint = current.raw.constraints.get(dotted(key))
         if constraint is not None and constraint.constraint_type in ("PRIMARY KEY", "UNIQUE"):
-            return [table]
+            return [quoted(*key[:2])]
     return []
 
 
 def _dropped_foreign_key_target(statement: ParsedStatement, current: InspectedSchema) -> str | None:
     """The table a statement's only command, a DROP of a foreign key, references."""
-    names = _dropped_constraint_names(statement)
-    if len(names) != 1 or len(statement.node.cmds) != 1:
+    dropped = _dropped_constraints(statement)
+    if len(dropped) != 1 or len(statement.node.cmds) != 1:
         return None
-    constraint = current.raw.constraints.get(_constraint_key(statement, names[0]))
+    constraint = current.raw.constraints.get(dotted(dropped[0]))
     if constraint is None or not constraint.is_fk:
         return None
     return str(constraint.quoted_full_foreign_table_name)
 
 
-def _dropped_constraint_names(statement: ParsedStatement) -> list[str]:
-    if statement.kind != "AlterTableStmt" or statement.node.objtype != ObjectType.OBJECT_TABLE:
-        return []
+def _dropped_constraints(statement: ParsedStatement) -> list[tuple[str, str, str]]:
+    """(schema, table, constraint) of each DROP CONSTRAINT of an ALTER TABLE."""
     return [
-        cmd.name for cmd in statement.node.cmds if cmd.subtype == AlterTableType.AT_DropConstraint
+        key
+        for command, key in constraint_commands(statement)
+        if command.subtype == AlterTableType.AT_DropConstraint
     ]
-
-
-def _constraint_key(statement: ParsedStatement, name: str) -> str:
-    relation = statement.node.relation
-    return dotted((relation.schemaname or "public", relation.relname, name))
 
 
 def _after_last_detach(statements: list[ParsedStatement], table: str) -> int:
